@@ -1,0 +1,63 @@
+"""What a transport hands to the handlers, and what it gets back."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Content = Literal["text", "sticker", "document", "photo", "other"]
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One incoming chat message, platform-neutral."""
+
+    platform: str
+    user_id: str
+    chat_id: str
+    text: str = ""
+    message_id: int | None = None
+    reply_to_message_id: int | None = None
+    content: Content = "text"
+    first_name: str = ""
+
+    @property
+    def command(self) -> tuple[str, str] | None:
+        """("capnhat", "#12 đạt 40%") for "/capnhat@bot #12 đạt 40%"; None for plain text."""
+        match = _COMMAND.match(self.text.strip())
+        if match is None:
+            return None
+        return match[1].lower(), (match[2] or "").strip()
+
+    @property
+    def source(self) -> str | None:
+        """A stable id of the message, so a redelivered one is recorded once."""
+        if self.message_id is None:
+            return None
+        return f"{self.platform}:{self.chat_id}:{self.message_id}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outgoing message: Telegram-style HTML text, optionally about one task."""
+
+    text: str
+    task_id: int | None = None
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut a long message into pieces of at most `limit` characters, at line breaks if possible."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip("\n"))
+        rest = rest[cut:].lstrip("\n")
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces

@@ -1,0 +1,168 @@
+"""The `dondoc` command line: run, demo, nudge, org import, directive import/parse."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot import console
+from bot.app import ConfigError, nudge_once, run_bot, services
+from bot.config import Settings
+from bot.directives.parse import parse_text
+from bot.importer import (
+    DirectiveFileError,
+    apply_import,
+    describe,
+    plan_import,
+    read_directive_file,
+)
+from bot.roster import RosterError, import_roster, load_roster
+from storage import Store
+from storage.migrate import DatabaseTooNew
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dondoc", description="Đôn đốc nhiệm vụ qua chat.")
+    parser.add_argument("--db", type=Path, help="tệp SQLite (mặc định: DONDOC_DB hoặc dondoc.db)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="chạy bot Telegram (long polling)")
+    sub.add_parser("demo", help="thử bot trong terminal, không cần token")
+    nudge = sub.add_parser("nudge", help="gửi các tin nhắc hạn đến hạn ngay bây giờ")
+    nudge.add_argument("--at", help="thời điểm ISO-8601 (mặc định: bây giờ)")
+    org = sub.add_parser("org", help="tổ chức: đơn vị và cán bộ").add_subparsers(
+        dest="org_command", required=True
+    )
+    org.add_parser("import", help="nạp danh sách CSV").add_argument("file", type=Path)
+    directive = sub.add_parser("directive", help="văn bản chỉ đạo").add_subparsers(
+        dest="directive_command", required=True
+    )
+    imp = directive.add_parser("import", help="nạp văn bản (.txt)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--yes", action="store_true", help="không hỏi xác nhận")
+    parse = directive.add_parser("parse", help="in những gì đọc được từ văn bản")
+    parse.add_argument("file", type=Path)
+    parse.add_argument("--json", action="store_true", help="in dạng JSON")
+    return parser
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _parse_at(value: str | None, settings: Settings) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    # A time without an offset is read in the officials' zone, not the machine's.
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.zone)
+
+
+async def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Carry out one parsed command; the exit status."""
+    if args.command == "run":
+        await run_bot(settings)
+        return 0
+    if args.command == "demo":
+        return await _demo(settings)
+    if args.command == "nudge":
+        sent, failed = await nudge_once(settings, _parse_at(args.at, settings))
+        _out(
+            f"Đã gửi {sent} tin nhắc hạn" + (f"; {failed} tin lỗi, sẽ gửi lại." if failed else ".")
+        )
+        return 1 if failed else 0
+    if args.command == "org":
+        return await _org_import(args.file, settings)
+    if args.directive_command == "parse":
+        docs = parse_text(read_directive_file(args.file))
+        if args.json:
+            _out(json.dumps([d.to_json() for d in docs], ensure_ascii=False, indent=2))
+        else:
+            _out("\n\n".join(f"{d.kind or 'Văn bản'} {d.code} — {d.issuer}" for d in docs))
+        return 0
+    return await _directive_import(args.file, args.yes, settings)
+
+
+async def _org_import(path: Path, settings: Settings) -> int:
+    rows = load_roster(path)
+    async with Store.open(settings.db) as store:
+        result = await import_roster(store, rows)
+    for note in result.notes:
+        _err(note)
+    _out(
+        f"Đơn vị: thêm {result.units_added}, đổi {result.units_changed}. "
+        f"Cán bộ: thêm {result.officials_added}, đổi {result.officials_changed}, "
+        f"giữ nguyên {result.unchanged}."
+    )
+    return 0
+
+
+async def _directive_import(path: Path, yes: bool, settings: Settings) -> int:
+    text = read_directive_file(path)
+    async with Store.open(settings.db) as store:
+        svc = services(settings, store)
+        plans = await plan_import(store, text)
+        _out(describe(plans))
+        new = [p for p in plans if not p.exists]
+        if not new:
+            _out("Không có văn bản mới; không thay đổi gì.")
+            return 0
+        if not yes:
+            answer = await asyncio.to_thread(_ask, "Lưu các văn bản trên? [c/K] ")
+            if answer.strip().lower() not in ("c", "có", "y", "yes"):
+                _out("Đã hủy; không lưu gì.")
+                return 1
+        ids = await apply_import(store, plans, svc.now())
+        _out(f"Đã lưu {len(ids)} văn bản, {sum(len(p.tasks()) for p in new)} nhiệm vụ.")
+    return 0
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        return ""
+
+
+async def _demo(settings: Settings) -> int:
+    db = console.temp_db()
+    async with Store.open(db) as store:
+        svc = services(settings, store)
+        console.stdout_write(f"dondoc demo — cơ sở dữ liệu tạm: {db}\n")
+        await console.load_examples(svc, console.stdout_write)
+        await console.chat(svc, console.stdin_line, console.stdout_write)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `dondoc` command."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = Settings()
+        if args.db is not None:
+            settings = settings.model_copy(update={"db": args.db})
+        return asyncio.run(run_command(args, settings))
+    except ValidationError as exc:
+        _err(f"Cấu hình không hợp lệ: {exc}")
+    except (ConfigError, RosterError, DirectiveFileError, DatabaseTooNew) as exc:
+        _err(f"Lỗi: {exc}")
+    except ValueError as exc:
+        _err(f"Lỗi: {exc}")
+    except KeyboardInterrupt:
+        return 130
+    return 2

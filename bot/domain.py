@@ -1,0 +1,110 @@
+"""Domain types shared by storage, handlers and the scheduler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+
+OfficialRole = Literal["member", "head", "leader", "admin"]
+OFFICIAL_ROLES: tuple[OfficialRole, ...] = ("member", "head", "leader", "admin")
+TaskRole = Literal["lead", "coordinate", "unspecified"]
+
+
+class TaskStatus(StrEnum):
+    """Where a task stands, as recorded by its unit."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+class Progress(StrEnum):
+    """A task's standing on a given day, for lists and summaries."""
+
+    DONE = "done"
+    OVERDUE = "overdue"
+    IN_PROGRESS = "in_progress"
+    NO_REPORT = "no_report"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A body in the organisation tree."""
+
+    id: int
+    name: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class Official:
+    """A person in a unit, with a role and chat identities."""
+
+    id: int
+    unit_id: int
+    unit_name: str
+    name: str
+    role: OfficialRole
+    telegram_id: int | None
+    zalo_id: str | None
+    phone: str | None
+
+    @property
+    def is_leader(self) -> bool:
+        """Leaders and admins see the summary of their unit's subtree."""
+        return self.role in ("leader", "admin")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A stored directive document."""
+
+    id: int
+    code: str
+    kind: str | None
+    issuer: str | None
+    issued_on: date | None
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task with what a chat message shows about it: directive, unit, latest progress."""
+
+    id: int
+    directive_id: int
+    directive_code: str
+    unit_id: int
+    unit_name: str
+    role: TaskRole
+    text: str
+    deadline: date | None
+    status: TaskStatus
+    last_note: str | None
+    last_percent: int | None
+    last_update_at: datetime | None
+
+    def progress(self, today: date) -> Progress:
+        """Classify the task as done, overdue, in progress or without any report."""
+        if self.status is TaskStatus.DONE:
+            return Progress.DONE
+        if self.deadline is not None and self.deadline < today:
+            return Progress.OVERDUE
+        if self.last_update_at is not None:
+            return Progress.IN_PROGRESS
+        return Progress.NO_REPORT
+
+    @property
+    def title(self) -> str:
+        """The first line of the task text, for lists."""
+        return self.text.split("\n", 1)[0]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """An official to nudge about a task, with the chat to reach them in."""
+
+    official_id: int
+    name: str
+    telegram_id: int

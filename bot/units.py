@@ -1,0 +1,63 @@
+"""Matching the unit names written in directives to the units of the roster."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain import Unit
+from bot.names import name_key
+
+# "Ủy ban nhân dân huyện Mỹ Xuyên" is also written "UBND huyện" inside its own district.
+_AREA_TAIL = re.compile(r"^(.*\b(?:huyện|tỉnh|thị xã|thành phố|quận))\s+\S.*$")
+_COMMUNE = re.compile(r"^ủy ban nhân dân (?:xã|thị trấn|phường) ")
+_DEPARTMENT = re.compile(r"^(?:phòng|văn phòng|thanh tra|trung tâm|ban quản lý|ban chỉ huy) ")
+_GROUP = re.compile(r"(?:^|\s)(?:các|những)\s")
+_COMMUNE_WORDS = re.compile(r"\b(?:xã|thị trấn|phường)\b")
+_DEPARTMENT_WORDS = re.compile(r"\b(?:phòng|ban|ngành|cơ quan chuyên môn)\b")
+
+
+@dataclass(frozen=True)
+class Match:
+    """The units one name in a directive stands for; empty when nothing matched."""
+
+    name: str
+    units: tuple[Unit, ...]
+
+
+class UnitDirectory:
+    """The roster's units, indexed by name key, with group names expanded."""
+
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self.units = list(units)
+        self._by_key: dict[str, Unit] = {}
+        short: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            key = name_key(unit.name)
+            self._by_key[key] = unit
+            tail = _AREA_TAIL.match(key)
+            if tail:
+                short.setdefault(tail[1], []).append(unit)
+        # A short form is only an alias where it names one unit.
+        for key, found in short.items():
+            if len(found) == 1:
+                self._by_key.setdefault(key, found[0])
+
+    def match(self, name: str) -> Match:
+        """The unit, or the group of units, that `name` stands for."""
+        key = name_key(name)
+        unit = self._by_key.get(key)
+        if unit is not None:
+            return Match(name, (unit,))
+        if _GROUP.search(key):
+            return Match(name, self._group(key))
+        return Match(name, ())
+
+    def _group(self, key: str) -> tuple[Unit, ...]:
+        found: list[Unit] = []
+        if _COMMUNE_WORDS.search(key):
+            found += [u for u in self.units if _COMMUNE.match(name_key(u.name))]
+        if _DEPARTMENT_WORDS.search(key.replace("ủy ban nhân dân", "")):
+            found += [u for u in self.units if _DEPARTMENT.match(name_key(u.name))]
+        return tuple(found)

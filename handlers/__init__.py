@@ -1,0 +1,53 @@
+"""All conversation areas, assembled: the command table and the one entry point, `dispatch`."""
+
+from __future__ import annotations
+
+from bot.chat import Reply, Request
+from bot.domain import Official
+from bot.services import Services
+from handlers import registration, summaries, tasks, updates
+from handlers.base import Command, error, say
+
+COMMANDS: list[Command] = [
+    *registration.COMMANDS,
+    *tasks.COMMANDS,
+    *updates.COMMANDS,
+    *summaries.COMMANDS,
+]
+_ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
+
+
+async def identify(svc: Services, req: Request) -> Official | None:
+    """The official behind a request, by the platform's user id."""
+    if not req.user_id.lstrip("-").isdigit():
+        return None
+    if req.platform == "console":
+        return await svc.store.official(int(req.user_id))
+    if req.platform == "telegram":
+        return await svc.store.official_by_telegram(int(req.user_id))
+    return None
+
+
+async def dispatch(svc: Services, req: Request) -> list[Reply]:
+    """Answer one incoming message: route a command, a reply to a task message, or explain."""
+    command = req.command
+    if command is not None and _ROUTES.get(command[0]) is _ROUTES["help"]:
+        return [say(svc, "help")]
+    me = await identify(svc, req)
+    if me is None:
+        return [say(svc, "not_registered", user_id=req.user_id)]
+    if req.content != "text":
+        return error(svc, "not_text")
+    if command is not None:
+        route = _ROUTES.get(command[0])
+        if route is None:
+            return error(svc, "unknown_command")
+        return await route.handler(svc, req, me, command[1])
+    if req.reply_to_message_id is not None:
+        task_id = await svc.store.task_of_message(
+            req.platform, req.chat_id, req.reply_to_message_id
+        )
+        if task_id is None:
+            return error(svc, "reply_unknown")
+        return await updates.reply(svc, req, me, task_id)
+    return error(svc, "plain_text")

@@ -1,0 +1,34 @@
+"""The shape of a handler and of the command table each handlers module exports."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.chat import Reply, Request
+from bot.domain import Official
+from bot.services import Services
+from messages import render
+
+Handler = Callable[[Services, Request, Official, str], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A chat command: Vietnamese name first, English alias, menu description."""
+
+    name: str
+    alias: str
+    handler: Handler
+    description: str
+
+
+def say(svc: Services, template: str, *, task_id: int | None = None, **context: Any) -> Reply:
+    """A reply rendered from a template in the user's language."""
+    return Reply(render(template, svc.locale, **context), task_id=task_id)
+
+
+def error(svc: Services, code: str, **context: Any) -> list[Reply]:
+    """A one-message answer explaining why nothing was done."""
+    return [say(svc, "error", code=code, **context)]
