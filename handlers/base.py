@@ -31,4 +31,5 @@ def say(svc: Services, template: str, *, task_id: int | None = None, **context: 
 
 def error(svc: Services, code: str, **context: Any) -> list[Reply]:
     """A one-message answer explaining why nothing was done."""
-    return [say(svc, "error", code=code, **context)]
+    # Not linked to a task: a reply to an error message is not a progress note.
+    return [Reply(render("error", svc.locale, code=code, **context))]

@@ -1,0 +1,110 @@
+"""Shared fixtures: a real SQLite store, services on a settable clock, the sample roster."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.chat import Reply, Request
+from bot.domain import Official
+from bot.roster import import_roster, load_roster
+from bot.services import Services
+from handlers import dispatch
+from storage import NewTask, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Clock:
+    """A clock the test sets; starts on a Monday morning in Vietnam."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set_local(self, day: date, hour: int = 9) -> None:
+        """Move to `hour` o'clock Vietnam time on `day`."""
+        self.now = datetime(day.year, day.month, day.day, hour, tzinfo=TZ).astimezone(UTC)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 09:00 in Vietnam
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    async with Store.open(tmp_path / "dondoc.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+def svc(store: Store, clock: Clock) -> Services:
+    return Services(store=store, tz=TZ, clock=clock)
+
+
+@pytest.fixture
+async def roster(store: Store) -> dict[str, Official]:
+    """The sample roster, imported; officials by name."""
+    await import_roster(store, load_roster(EXAMPLES / "roster.csv"))
+    return {o.name: o for o in await store.officials()}
+
+
+async def unit_id(store: Store, name: str) -> int:
+    """The id of the unit with this exact name."""
+    return next(u.id for u in await store.units() if u.name == name)
+
+
+async def add_directive(
+    store: Store, now: datetime, tasks: list[NewTask], code: str = "412/KH-UBND"
+) -> int:
+    """Store a directive with the given tasks, without going through the parser."""
+    return await store.add_directive(
+        key=code,
+        code=code,
+        kind="Kế hoạch",
+        issuer="ỦY BAN NHÂN DÂN HUYỆN MỸ XUYÊN",
+        issued_on=date(2026, 11, 10),
+        subject="Triển khai Kết luận 69-KL/TW",
+        source_text="…",
+        parents=[],
+        tasks=tasks,
+        now=now,
+    )
+
+
+class Chat:
+    """Talks to the handlers as one official over the console platform."""
+
+    def __init__(self, svc: Services, official_id: int | str) -> None:
+        self.svc = svc
+        self.user = str(official_id)
+        self.next_id = 0
+
+    async def say(
+        self, text: str, *, reply_to: int | None = None, content: str = "text"
+    ) -> list[Reply]:
+        self.next_id += 1
+        request = Request(
+            platform="console",
+            user_id=self.user,
+            chat_id=self.user,
+            text=text,
+            message_id=self.next_id,
+            reply_to_message_id=reply_to,
+            content=content,  # type: ignore[arg-type]
+        )
+        return await dispatch(self.svc, request)
+
+    async def text(self, text: str, **kwargs: object) -> str:
+        replies = await self.say(text, **kwargs)  # type: ignore[arg-type]
+        assert len(replies) == 1, replies
+        return replies[0].text
