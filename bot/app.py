@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
-from bot.services import Services
+from bot.services import Services, utc_now
 from bot.sweep import Sender, sweep
 from bot.telegram import TelegramSender, build_application, publish_commands
 from storage import Store
@@ -22,10 +23,11 @@ class ConfigError(RuntimeError):
     """Settings that do not allow the requested job."""
 
 
-def services(settings: Settings, store: Store) -> Services:
+def services(settings: Settings, store: Store, clock: Callable[[], datetime] = utc_now) -> Services:
     """The domain services for `settings` over an open store."""
     return Services(
         store=store,
+        clock=clock,
         tz=settings.zone,
         locale=settings.locale,
         nudge_days=tuple(settings.nudge_days),
@@ -43,12 +45,18 @@ def token_of(settings: Settings) -> str:
     return settings.telegram_token.get_secret_value()
 
 
-async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run the Telegram bot with long polling and the nudge sweep until `stop` or a signal."""
+async def run_bot(
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> None:
+    """Run the Telegram bot with long polling and the nudge sweep until `stop` (or SIGINT/SIGTERM)."""
     token = token_of(settings)
-    stop = stop or asyncio.Event()
+    if stop is None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
     async with Store.open(settings.db) as store:
-        svc = services(settings, store)
+        svc = services(settings, store, clock)
         app = build_application(token, settings.telegram_api_url, svc)
         sender = TelegramSender(app, svc)
         # The scheduler only holds the repeating sweep; the database decides what is due.
@@ -69,7 +77,6 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=["message", "callback_query"])
             scheduler.start()
-            _stop_on_signals(stop)
             log.info("dondoc is running (database %s)", settings.db)
             await stop.wait()
             scheduler.shutdown(wait=False)

@@ -145,6 +145,14 @@ async def _demo(settings: Settings) -> int:
     return 0
 
 
+async def run_cli(argv: Sequence[str], settings: Settings) -> int:
+    """Parse `argv` and carry it out with `settings` (for callers already in an event loop)."""
+    args = _parser().parse_args(argv)
+    if args.db is not None:
+        settings = settings.model_copy(update={"db": args.db})
+    return await run_command(args, settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `dondoc` command."""
     args = _parser().parse_args(argv)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -107,6 +108,8 @@ def to_request(update: Update) -> Request | None:
 
 def build_application(token: str, api_url: str, svc: Services) -> Application:
     """The python-telegram-bot Application for `token`, talking to the Bot API at `api_url`."""
+    # PTB 22 warns on every 429 unless retry_after is a timedelta (its future default).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     app = (
         ApplicationBuilder()
         .token(token)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# Opt into PTB's timedelta retry_after now; the old form warns, and warnings are errors here.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dtm
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -67,9 +68,9 @@ async def make_bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
 @contextlib.asynccontextmanager
 async def polling_app(
     fake: FakeBotApi,
-    *handlers: BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object],
+    *handlers: BaseHandler[Update, Any, Any],
     rate_limiter: AIORateLimiter | None = None,
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Run a real Application with long polling against the fake, stopping it cleanly."""
     builder = (
         ApplicationBuilder()
@@ -77,9 +78,9 @@ async def polling_app(
         .base_url(f"{fake.url}/bot")
         .base_file_url(f"{fake.url}/file/bot")
     )
-    if rate_limiter is not None:
-        builder = builder.rate_limiter(rate_limiter)
-    app = builder.build()
+    app: Application[Any, Any, Any, Any, Any, Any] = (
+        builder.rate_limiter(rate_limiter).build() if rate_limiter else builder.build()
+    )
     for handler in handlers:
         app.add_handler(handler)
     async with app:
@@ -385,7 +386,12 @@ async def test_formatting_and_keyboard_validation(fake_api: FakeBotApi) -> None:
             ("text_link", 10, 4, "https://x.vn/a_b"),
         ]
         with pytest.raises(BadRequest, match="(?i)message is not modified"):
-            await bot.edit_message_text("Hạn 01.02 link", USER, message.message_id)
+            await bot.edit_message_text(
+                r"*Hạn* 01\.02 [link](https://x.vn/a_b)",
+                USER,
+                message.message_id,
+                parse_mode=ParseMode.MARKDOWN_V2,
+            )
         edited = await bot.edit_message_text("mới", USER, message.message_id)
         assert not isinstance(edited, bool)
         assert edited.text == "mới"

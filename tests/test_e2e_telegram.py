@@ -1,0 +1,183 @@
+"""The whole loop over real HTTP: the real application against a fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import run_bot
+from bot.cli import run_cli
+from bot.config import Settings
+from bot.domain import TaskStatus
+from storage import Store
+from tests.conftest import EXAMPLES, Clock
+from tests.fakebotapi import FakeBotApi
+
+MAI = 100012  # Huỳnh Ngọc Mai, Phòng Văn hóa, Khoa học và Thông tin
+TAM = 100011  # Võ Thanh Tâm, head of the same unit
+PHUC = 100021  # Lý Văn Phúc, Phòng Tài chính - Kế hoạch
+TRI = 100002  # Nguyễn Minh Trí, leader of the district People's Committee
+STRANGER = 555
+PLAN = EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt"
+
+
+@dataclass
+class Running:
+    """A running bot and the fake server it talks to."""
+
+    fake: FakeBotApi
+    settings: Settings
+    clock: Clock
+
+    async def ask(self, user: int, text: str, *, reply_to: int | None = None) -> str:
+        """Send a message as `user` and return the bot's one answer (as the user sees it)."""
+        before = len(self.fake.messages_to(user))
+        self.fake.add_text(user, text, reply_to=reply_to)
+        sent = await self.fake.wait_for_messages(user, before + 1)
+        return sent[before].plain_text
+
+    async def cli(self, *argv: str) -> int:
+        """Run a `dondoc` command against the same database and Bot API."""
+        return await run_cli(list(argv), self.settings)
+
+    async def task_ids(self) -> dict[str, int]:
+        """Task ids by the first words of their text."""
+        async with Store.open(self.settings.db) as store:
+            units = [u.id for u in await store.units()]
+            return {t.title[:30]: t.id for t in await store.tasks_of_units(units)}
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    async with FakeBotApi() as fake:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            telegram_token="123456:TEST",  # type: ignore[arg-type]
+            telegram_api_url=fake.url,
+            db=tmp_path / "dondoc.db",
+        )
+        # Before any nudge of the sample plan is due, so the start-up sweep sends nothing.
+        clock = Clock(datetime(2026, 11, 20, 2, tzinfo=UTC))
+        bot = Running(fake, settings, clock)
+        assert await bot.cli("org", "import", str(EXAMPLES / "roster.csv")) == 0
+        assert await bot.cli("directive", "import", str(PLAN), "--yes") == 0
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_bot(settings, stop, clock))
+        await fake.wait_for_call("getUpdates")
+        try:
+            yield bot
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
+
+
+async def test_bot_publishes_vietnamese_command_menu(running: Running) -> None:
+    calls = await running.fake.wait_for_call("setMyCommands", 2)
+    default = next(c for c in calls if "language_code" not in c)
+    names = [c["command"] for c in default["commands"]]
+    assert names[:2] == ["start", "trogiup"]
+    assert {"nhiemvu", "capnhat", "xong", "tonghop"} <= set(names)
+    english = next(c for c in calls if c.get("language_code") == "en")
+    assert {"tasks", "update", "done", "summary", "help"} <= {
+        c["command"] for c in english["commands"]
+    }
+
+
+async def test_the_whole_loop(running: Running) -> None:
+    ids = await running.task_ids()
+    draft = next(v for k, v in ids.items() if k.startswith("Chủ trì, phối hợp các cơ quan"))
+
+    greeting = await running.ask(MAI, "/start")
+    assert "Huỳnh Ngọc Mai" in greeting and "Phòng Văn hóa, Khoa học và Thông tin" in greeting
+
+    listing = await running.ask(MAI, "/nhiemvu")
+    assert f"#{draft}" in listing and "30/11/2026" in listing and "412/KH-UBND" in listing
+
+    saved = await running.ask(MAI, f"/capnhat #{draft} đã xong dự thảo, đạt 40%")
+    assert "Đã ghi" in saved and "40%" in saved
+
+    # Nudges: as if at 09:00 on 23/11, seven days before 30/11; the same sweep twice sends once.
+    before = len(running.fake.messages_to(MAI))
+    assert await running.cli("nudge", "--at", "2026-11-23T09:00:00+07:00") == 0
+    assert await running.cli("nudge", "--at", "2026-11-23T09:05:00+07:00") == 0
+    nudges = running.fake.messages_to(MAI)[before:]
+    assert len(nudges) == 1
+    assert "Còn 7 ngày đến hạn" in nudges[0].plain_text and f"#{draft}" in nudges[0].plain_text
+    assert len([m for m in running.fake.messages_to(TAM) if "đến hạn" in m.plain_text]) >= 1
+
+    noted = await running.ask(MAI, "vướng kinh phí in ấn", reply_to=nudges[0].message_id)
+    assert f"#{draft}" in noted
+    finished = await running.ask(MAI, f"/xong #{draft}")
+    assert "hoàn thành" in finished
+
+    async with Store.open(running.settings.db) as store:
+        task = await store.task(draft)
+        assert task is not None
+        assert task.status is TaskStatus.DONE
+        assert await store.update_count(draft) == 3
+
+    summary = await running.ask(TRI, "/tonghop")
+    assert "412/KH-UBND" in summary
+    assert "✅ xong 1" in summary
+    assert "Phòng Văn hóa, Khoa học và Thông tin" in summary
+
+
+async def test_unregistered_user_is_told_whom_to_ask(running: Running) -> None:
+    for text in ("/start", "/nhiemvu", "/tonghop"):
+        answer = await running.ask(STRANGER, text)
+        assert "chưa có trong danh sách" in answer and str(STRANGER) in answer
+        assert "#" not in answer
+
+
+async def test_bad_input_gets_a_vietnamese_answer_and_changes_nothing(running: Running) -> None:
+    ids = await running.task_ids()
+    mine = next(v for k, v in ids.items() if k.startswith("Chủ trì, phối hợp các cơ quan"))
+    theirs = next(v for k, v in ids.items() if k.startswith("Chủ trì, phối hợp Phòng Văn"))
+    fake = running.fake
+    checks = [
+        ("/khongco", "Không có lệnh này"),
+        ("/capnhat", "Thiếu mã nhiệm vụ"),
+        ("/capnhat #424242 đạt 10%", "Không có nhiệm vụ #424242"),
+        (f"/capnhat #{theirs} đạt 10%", "không thuộc đơn vị"),
+        (f"/capnhat #{mine}", "đang trống"),
+        (f"/capnhat #{mine} " + "rất dài " * 700, "quá giới hạn"),
+        ("chào bot", "trả lời (Reply)"),
+        ("/tonghop", "Chỉ lãnh đạo"),
+    ]
+    for text, expected in checks:
+        assert expected in await running.ask(MAI, text), text
+
+    before = len(fake.messages_to(MAI))
+    fake.add_sticker(MAI)
+    fake.add_document(MAI, "baocao.pdf", b"%PDF-1.4")
+    sent = await fake.wait_for_messages(MAI, before + 2)
+    assert all("chỉ đọc tin nhắn chữ" in m.plain_text for m in sent[before:])
+
+    async with Store.open(running.settings.db) as store:
+        assert await store.update_count(mine) == 0
+        assert await store.update_count(theirs) == 0
+    assert not fake.errors
+
+
+async def test_failed_telegram_calls_are_retried(running: Running) -> None:
+    running.fake.fail_next("sendMessage", 429, retry_after=1)
+    assert "Xin chào" in await running.ask(PHUC, "/start")
+    running.fake.fail_next("sendMessage", 500)
+    assert "Xin chào" in await running.ask(PHUC, "/start")
+    assert len(running.fake.messages_to(PHUC)) == 2
+
+
+async def test_blocked_user_does_not_stop_the_nudges_of_others(running: Running) -> None:
+    running.fake.block_user(TAM)
+    assert await running.cli("nudge", "--at", "2026-11-23T09:00:00+07:00") == 1  # one failed
+    got = [m for m in running.fake.messages_to(MAI) if "đến hạn" in m.plain_text]
+    assert len(got) == 1
+    running.fake.unblock_user(TAM)
+    assert await running.cli("nudge", "--at", "2026-11-23T09:30:00+07:00") == 0
+    assert len([m for m in running.fake.messages_to(TAM) if "đến hạn" in m.plain_text]) == 1
+    assert len([m for m in running.fake.messages_to(MAI) if "đến hạn" in m.plain_text]) == 1
