@@ -58,9 +58,11 @@ class ParsedDocument:
 
     @property
     def code(self) -> str:
-        """The number and symbol as written on the document: "2018-CV/TU", or "/KH-UBND"."""
+        """The number and symbol as written: "2018-CV/TU", "412/KH-UBND", or "/KH-UBND"."""
         if self.number and self.symbol:
-            return f"{self.number}-{self.symbol}"
+            # Party documents join with a dash (2018-CV/TU), state documents with a slash.
+            joiner = "-" if "/" in self.symbol else "/"
+            return f"{self.number}{joiner}{self.symbol}"
         if self.symbol:
             return f"/{self.symbol}"
         return self.number or ""

@@ -33,8 +33,15 @@ def squash(s: str) -> str:
 
 def is_caps(s: str) -> bool:
     """True when every letter of the line is upper-case (and there are at least two)."""
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    if not s.isupper():
+        return False
+    letters = 0
+    for c in s:
+        if c.isalpha():
+            letters += 1
+            if letters == 2:
+                return True
+    return False
 
 
 _AREA_WORDS = ("tỉnh", "huyện", "xã", "phường", "quận", "thị xã", "thành phố", "thị trấn")

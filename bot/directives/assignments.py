@@ -1,0 +1,271 @@
+"""Finding who is assigned what in the body of a directive, and its section headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import deadline_from_text
+from .model import ParsedAssignment, Role
+from .normalize import fold, squash
+from .reflow import Para, split_sentences
+from .units import is_unit_start, split_units, unit_at, unit_end
+
+_GIAO_RE = re.compile(r"^[Gg]iao\s+(?:cho\s+)?")
+_CLOSING = ("trên đây", "yêu cầu", "đề nghị", "trong quá trình", "quá trình thực hiện", "nơi nhận")
+_IMPL = ("tổ chức thực hiện", "phân công", "trách nhiệm")
+_TASKS = ("nhiệm vụ", "giải pháp")
+_LEAD_RE = re.compile(r"\bchủ trì\b", re.IGNORECASE)
+_COORD_WORD_RE = re.compile(r"\bphối hợp\b", re.IGNORECASE)
+_COORD_NOUNS = {"sự", "chế", "việc", "tác", "quy", "có", "trong", "được"}
+_COORD_RE = re.compile(r"\bphối hợp(?:\s+(?:với|cùng))?\s+", re.IGNORECASE)
+_RECURRENCE_RE = re.compile(r"\bđịnh kỳ\b(?P<mid>[^.;()\n]{0,60}?)\bbáo cáo", re.IGNORECASE)
+_PERIODS = (
+    (re.compile(r"\b(?:6|sáu) tháng\b"), "half-yearly"),
+    (re.compile(r"\b(?:hằng|hàng) năm\b|\bnăm\b"), "yearly"),
+    (re.compile(r"\b(?:hằng|hàng) quý\b|\bquý\b"), "quarterly"),
+    (re.compile(r"\b(?:hằng|hàng) tháng\b|\btháng\b"), "monthly"),
+    (re.compile(r"\b(?:hằng|hàng) tuần\b|\btuần\b"), "weekly"),
+)
+_PLAIN_PERIOD_RE = re.compile(
+    r"\b(?:hằng|hàng) (?P<p>năm|quý|tháng|tuần),? báo cáo|\bbáo cáo (?:định kỳ )?(?:hằng|hàng) "
+    r"(?P<q>năm|quý|tháng|tuần)\b",
+    re.IGNORECASE,
+)
+_REPORT_TAIL = (
+    r"\s+(?:(?:kết quả|tình hình)(?:\s+thực hiện)?\s+)?(?:đề xuất\s+)?(?:(?:về|cho|lên|với)\s+)?"
+)
+# "báo cáo X" names whom to report to; "gửi về X" only when nothing says "báo cáo".
+_REPORT_RES = (
+    re.compile(r"\bbáo cáo" + _REPORT_TAIL, re.IGNORECASE),
+    re.compile(r"\bgửi(?:\s+về)?" + _REPORT_TAIL, re.IGNORECASE),
+)
+_VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
+_DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
+
+
+@dataclass
+class _Draft:
+    unit: str
+    lead: str = ""
+    tasks: list[str] = field(default_factory=list)
+    # The heading number it was opened under ("2"), if any: a sibling number closes it.
+    marker: str | None = None
+
+    def text(self) -> str:
+        # One task per line, so that a unit read after "báo cáo" cannot run into the next task.
+        return "\n".join(t for t in [self.lead, *self.tasks] if t)
+
+
+def _verb_use(text: str, m: re.Match[str], nouns: set[str], window: int = 1) -> bool:
+    before = fold(text[max(0, m.start() - 40) : m.start()]).split()[-window:]
+    return not nouns.intersection(before)
+
+
+def _role(text: str) -> Role:
+    # "các hoạt động do các cơ quan nhà nước chủ trì" names someone else as lead.
+    if any(_verb_use(text, m, {"do"}, window=6) for m in _LEAD_RE.finditer(text)):
+        return "lead"
+    # "sự phối hợp chặt chẽ" is a noun; "phối hợp với ..." or "phối hợp chỉ đạo" is the unit's part.
+    if any(_verb_use(text, m, _COORD_NOUNS) for m in _COORD_WORD_RE.finditer(text)):
+        return "coordinate"
+    return "unspecified"
+
+
+def _coordinators(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for m in _COORD_RE.finditer(text):
+        rest = text[m.end() :]
+        if not is_unit_start(rest):
+            continue
+        unit = rest[: unit_end(rest)].strip(" ,;:.")
+        for u in split_units(unit):
+            if fold(u) not in {fold(x) for x in out}:
+                out.append(u)
+    return tuple(out)
+
+
+def _recurrence(text: str) -> tuple[str | None, str | None]:
+    m = _RECURRENCE_RE.search(text)
+    if m:
+        mid = fold(m["mid"])
+        for rx, name in _PERIODS:
+            if rx.search(mid):
+                return name, squash(m.group(0))
+        return "periodic-unspecified", squash(m.group(0))
+    p = _PLAIN_PERIOD_RE.search(text)
+    if p:
+        word = fold(p["p"] or p["q"])
+        names = {"năm": "yearly", "quý": "quarterly", "tháng": "monthly", "tuần": "weekly"}
+        return names[word], squash(p.group(0))
+    return None, None
+
+
+def _report(text: str) -> tuple[str | None, str | None]:
+    for rx in _REPORT_RES:
+        for m in rx.finditer(text):
+            rest = text[m.end() :]
+            if not is_unit_start(rest):
+                continue
+            end = unit_end(rest)
+            unit = _DEADLINE_STOP_RE.sub("", rest[:end]).strip(" ,;:./")
+            if unit:
+                via = _VIA_RE.match(rest[end:])
+                return unit, (squash(via["via"]) if via else None)
+    return None, None
+
+
+def _finish(d: _Draft) -> ParsedAssignment:
+    tasks = [t for t in d.tasks if t]
+    if not tasks and d.lead:
+        tasks = [d.lead]
+    text = d.text()
+    coordinators = _coordinators(text)
+    deadline, deadline_text = deadline_from_text(text)
+    recurrence, recurrence_text = _recurrence(text)
+    report_to, report_via = _report(text)
+    return ParsedAssignment(
+        unit=d.unit,
+        units_split=split_units(d.unit),
+        role=_role(text),
+        coordinators=coordinators,
+        tasks=tuple(_capitalise(t) for t in tasks),
+        deadline=deadline,
+        deadline_text=deadline_text,
+        recurrence=recurrence,
+        recurrence_text=recurrence_text,
+        report_to=report_to,
+        report_via=report_via,
+    )
+
+
+def _capitalise(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _region_of(heading: str) -> str:
+    f = fold(heading)
+    if any(k in f for k in _IMPL):
+        return "impl"
+    if any(k in f for k in _TASKS):
+        return "tasks"
+    return "other"
+
+
+def _open(p: Para, need_verb: bool) -> _Draft | None:
+    """A draft assignment when the paragraph opens with "Giao <unit>" or a unit name."""
+    text = p.text
+    giao = _GIAO_RE.match(text)
+    body = text[giao.end() :] if giao else text
+    found = unit_at(body)
+    if not found:
+        return None
+    unit, rest = found
+    if need_verb and not giao and not rest:
+        return None
+    if p.kind == "num" and not giao and not rest and len(unit.split()) > 25:
+        return None
+    return _Draft(unit=unit, lead=_capitalise(rest) if rest else "")
+
+
+def _is_lead_in(d: _Draft) -> bool:
+    # "3. Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo" then bullets.
+    return len(d.lead.split()) <= 6 and "." not in d.lead
+
+
+class _Reader:
+    """Reads body paragraphs in order, keeping the current section and the open assignment."""
+
+    def __init__(self) -> None:
+        self.assignments: list[ParsedAssignment] = []
+        self.sections: list[str] = []
+        # "none" before any heading, "tasks" under NHIỆM VỤ VÀ GIẢI PHÁP, "impl" under
+        # TỔ CHỨC THỰC HIỆN, "other" under any other heading (MỤC ĐÍCH, KINH PHÍ).
+        self.region = "none"
+        self.draft: _Draft | None = None
+
+    def close(self) -> None:
+        if self.draft is not None:
+            self.assignments.append(_finish(self.draft))
+            self.draft = None
+
+    def open(self, draft: _Draft) -> _Draft:
+        self.close()
+        self.draft = draft
+        return draft
+
+    def read(self, p: Para) -> None:
+        # Headings are short; of a long paragraph only the opening words matter here.
+        head = fold(p.text if len(p.text) <= 120 else p.text[:120])
+        if p.kind == "roman" or (p.kind == "caps" and any(k in head for k in _IMPL)):
+            self.close()
+            self.region = _region_of(p.text)
+        elif p.kind == "num":
+            self.numbered(p, head)
+        elif p.kind in ("bullet", "letter"):
+            self.item(p)
+        elif p.kind == "text":
+            self.prose(p, head)
+        if p.text.rstrip().endswith("./."):
+            self.close()
+
+    def numbered(self, p: Para, head: str) -> None:
+        if head.rstrip(".:").endswith(_IMPL) and len(head.split()) <= 6:
+            self.close()
+            self.region = "impl"
+            return
+        if self.region == "other":
+            self.close()
+            return
+        new = _open(p, need_verb=False)
+        draft = self.draft
+        if new:
+            self.open(new).marker = p.marker
+            if new.lead and (not _is_lead_in(new) or p.text.rstrip().endswith(".")):
+                new.tasks.extend(split_sentences(new.lead))
+                new.lead = ""
+        elif self.region == "tasks" and "." not in p.marker:
+            self.close()
+            self.sections.append(f"{p.marker}. {p.text.rstrip(' .:')}")
+        elif draft is not None and draft.marker and draft.marker.count(".") == p.marker.count("."):
+            # "Điều 3." after "Điều 2. Giao Sở X ..." is the next item, not one of its tasks.
+            self.close()
+        elif draft is not None:
+            draft.tasks.append(p.text)
+
+    def item(self, p: Para) -> None:
+        new = _open(p, need_verb=True) if self.region in ("none", "impl") else None
+        if new:
+            self.open(new).tasks.append(new.lead)
+            new.lead = ""
+        elif self.draft is not None:
+            self.draft.tasks.append(_capitalise(p.text))
+
+    def prose(self, p: Para, head: str) -> None:
+        if head.startswith(_CLOSING):
+            self.close()
+            return
+        if self.region == "none" and p.text.endswith(":") and "nhiệm vụ" in p.text.lower():
+            # "... tập trung thực hiện tốt một số nhiệm vụ trọng tâm sau:" opens task sections.
+            self.close()
+            self.region = "tasks"
+            return
+        new = None
+        if self.region in ("none", "impl") and _GIAO_RE.match(p.text):
+            new = _open(p, need_verb=False)
+        elif self.region == "impl":
+            new = _open(p, need_verb=True)
+        if new:
+            self.open(new).tasks.extend(split_sentences(new.lead))
+            new.lead = ""
+        elif self.draft is not None:
+            self.draft.tasks.extend(split_sentences(p.text))
+
+
+def extract(paras: list[Para]) -> tuple[list[ParsedAssignment], list[str]]:
+    """The assignments and the task-section headings of a document body."""
+    reader = _Reader()
+    for p in paras:
+        reader.read(p)
+    reader.close()
+    return reader.assignments, reader.sections

@@ -1,0 +1,145 @@
+"""Dates as Vietnamese directives write them: issue dates, reference dates and deadlines."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+# "11/01/2024", "06/3/2024", "25.8.2023", "23-01-2024".
+DMY = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
+# "ngày 04 tháng 6 năm 2024"; day and month may be left blank for a hand-written date.
+LONG_DATE = r"ngày\s*(?P<ld>\d{1,2})?\s*tháng\s*(?P<lm>\d{1,2})?\s*năm\s*(?P<ly>\d{4})"
+
+_DMY_RE = re.compile(DMY)
+_LONG_RE = re.compile(LONG_DATE, re.IGNORECASE)
+# The place is a few words right before ", ngày"; it may share its line with the number,
+# separated by a wide gap ("Số: /UBND-TNMT      Bình Sơn, ngày ...").
+_PLACE_DATE_RE = re.compile(
+    r"(?P<place>[^\W\d_][^\s,\d]*(?: [^\W\d_][^\s,\d]*){0,4})\s*,\s*" + LONG_DATE + r"\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def safe_date(y: int, m: int, d: int) -> date | None:
+    """A date, or None when the parts do not make one (31/02)."""
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_vn_date(text: str) -> tuple[date | None, str | None]:
+    """The first "ngày d tháng m năm y" or "dd/mm/yyyy" in text, and its ISO prefix when partial.
+
+    "ngày 04 tháng 6 năm 2024" -> (2024-06-04, None); "ngày    tháng 3 năm 2025" -> (None, "2025-03").
+    """
+    m = _LONG_RE.search(text)
+    if m:
+        y = int(m["ly"])
+        if m["lm"] is None:
+            return None, f"{y:04d}"
+        if m["ld"] is None:
+            return None, f"{y:04d}-{int(m['lm']):02d}"
+        return safe_date(y, int(m["lm"]), int(m["ld"])), None
+    n = _DMY_RE.search(text)
+    if n:
+        return safe_date(int(n["y"]), int(n["m"]), int(n["d"])), None
+    return None, None
+
+
+def parse_place_date(line: str) -> tuple[str, date | None, str | None] | None:
+    """Place, date and partial date of an issue-date line "Bình Sơn, ngày  tháng  năm 2024"."""
+    # The date closes the line; searching long prose lines for it would be slow and pointless.
+    comma = line.rfind(",", 0, len(line))
+    if comma < 0 or "tháng" not in line[comma:].lower():
+        return None
+    m = _PLACE_DATE_RE.search(line, max(0, comma - 60))
+    if not m:
+        return None
+    prefix = line[: m.start("place")]
+    # Anything before the place must be a separate column (the number), not running text.
+    if prefix.strip() and not re.search(r"\s{2,}$", prefix):
+        return None
+    d, partial = parse_vn_date(line[m.start("place") :])
+    return m["place"].strip(), d, partial
+
+
+def end_of_month(y: int, m: int) -> date | None:
+    """The last day of month m of year y, or None for a month that does not exist."""
+    if not 1 <= m <= 12:
+        return None
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_DEADLINE_WORDS = ("chậm nhất", "trước", "hạn", "trong tháng", "trong quý")
+_DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "day",
+        re.compile(
+            r"(?:chậm nhất|hạn chót|thời hạn|trước)\s*(?:là\s*|vào\s*|trước\s*)?"
+            r"(?:ngày\s*)?:?\s*(?:" + DMY + "|" + LONG_DATE + ")",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month",
+        re.compile(
+            r"(?:chậm nhất|trong|trước)\s*(?:trong\s*)?tháng\s*(?P<mm>\d{1,2})"
+            r"\s*(?:/|năm)\s*(?P<my>\d{4})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(
+            r"(?:chậm nhất|trong|trước)\s*(?:trong\s*)?quý\s*(?P<q>IV|I{1,3}|[1-4])"
+            r"\s*(?:/|năm)\s*(?P<qy>\d{4})",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def _deadline_of(kind: str, m: re.Match[str]) -> date | None:
+    before = m.group(0).lower().startswith("trước")
+    if kind == "day":
+        if m["y"]:
+            return safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if m["ld"] and m["lm"]:
+            return safe_date(int(m["ly"]), int(m["lm"]), int(m["ld"]))
+        return None
+    if kind == "month":
+        y, mo = int(m["my"]), int(m["mm"])
+        if before:
+            first = safe_date(y, mo, 1)
+            return first - timedelta(days=1) if first else None
+        return end_of_month(y, mo)
+    q, y = _ROMAN[m["q"].lower()], int(m["qy"])
+    if before:
+        return date(y, 3 * q - 2, 1) - timedelta(days=1)
+    return end_of_month(y, 3 * q)
+
+
+def deadline_from_text(text: str) -> tuple[date | None, str | None]:
+    """The earliest stated deadline in text and the words that state it, or (None, None).
+
+    "chậm nhất ngày 27/02/2024", "trước ngày 20/5/2024", "trong tháng 3/2025" (last day of the
+    month), "trong quý II/2025" (last day of the quarter). Impossible dates are skipped.
+    """
+    found: list[tuple[int, date, str]] = []
+    low = text.lower()
+    if not any(k in low for k in _DEADLINE_WORDS):
+        return None, None
+    for kind, rx in _DEADLINE_RES:
+        for m in rx.finditer(text):
+            d = _deadline_of(kind, m)
+            if d is not None:
+                found.append((m.start(), d, " ".join(m.group(0).split())))
+                break
+    if not found:
+        return None, None
+    _, d, words = min(found)
+    return d, words

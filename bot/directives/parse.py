@@ -1,0 +1,246 @@
+"""Parse the plain text of a directive file into one ParsedDocument per document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .assignments import extract
+from .dates import deadline_from_text, parse_place_date, parse_vn_date
+from .header import Header, document_copy_kind, issuer_from_orgs, signature, walk, walk_back
+from .lines import Lines, Tag, read_lines
+from .model import ParsedDocument, Reference
+from .normalize import fold, org_case, squash
+from .reflow import Gap, Para, reflow
+from .refs import (
+    fill_references,
+    find_references,
+    first_reference,
+    parse_number_line,
+    unique_references,
+)
+from .units import is_unit_start
+
+__all__ = [
+    "deadline_from_text",
+    "fold",
+    "parse_number_line",
+    "parse_place_date",
+    "parse_text",
+    "parse_vn_date",
+]
+
+_BODY_TAGS = {Tag.TEXT, Tag.MARKED, Tag.CAPS, Tag.TITLE}
+_OPENING = ("thực hiện", "căn cứ", "triển khai", "thi hành")
+_SYMBOL_KINDS = {
+    "CV": "Công văn",
+    "KH": "Kế hoạch",
+    "KL": "Kết luận",
+    "CTR": "Chương trình",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "NQ": "Nghị quyết",
+    "TB": "Thông báo",
+    "BC": "Báo cáo",
+    "TTR": "Tờ trình",
+    "HD": "Hướng dẫn",
+    "CĐ": "Công điện",
+    "QC": "Quy chế",
+    "QĐI": "Quy định",
+    "ĐA": "Đề án",
+}
+_ISSUING_RE = re.compile(
+    r"(?:^|[,;:]\s*)(?P<who>[^,;:()]+?)\s+(?:ban hành|xây dựng|triển khai)\s+"
+    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uyết định|[Cc]hỉ thị|[Tt]hông báo)"
+)
+_COMMITTEE_PREFIX_RE = re.compile(
+    r"^(?:ban thường vụ|thường trực|ban chấp hành|ban cán sự đảng)\s+", re.IGNORECASE
+)
+_BARE_LEVEL_RE = re.compile(
+    r"(?:^|\s)(?:tỉnh ủy|huyện ủy|thành ủy|thị ủy|quận ủy|đảng ủy|"
+    r"(?:ủy ban nhân dân|ubnd|hđnd|hội đồng nhân dân) (?:tỉnh|huyện|xã|thành phố|thị xã|quận))$"
+)
+
+
+@dataclass
+class _Doc:
+    parsed: ParsedDocument
+    # Who the document speaks for when another document cites it ("CỦA BỘ CHÍNH TRỊ").
+    speaks_for: str | None
+    # Every document the subject and body cite, with whatever date and issuer they give.
+    mentions: list[Reference]
+
+
+def _split(lines: Lines) -> list[tuple[int, int]]:
+    """Line ranges of the documents in a file, anchored on their number lines."""
+    anchors = [i for i, t in enumerate(lines.tags) if t is Tag.NUMBER]
+    n = len(lines.text)
+    if len(anchors) <= 1:
+        return [(0, n)]
+    starts = [0]
+    for prev, a in zip(anchors, anchors[1:], strict=False):
+        starts.append(walk_back(lines, a, prev + 1))
+    return list(zip(starts, [*starts[1:], n], strict=True))
+
+
+def _body(lines: Lines, lo: int, hi: int, used: set[int]) -> list[Para]:
+    tail = next(
+        (
+            i
+            for i in range(lo, hi)
+            if i not in used and lines.tags[i] in (Tag.NOI_NHAN, Tag.SIG, Tag.NUMBER)
+        ),
+        hi,
+    )
+    picked: list[tuple[str, Gap]] = []
+    gap = Gap.NONE
+    for i in range(lo, tail):
+        tag = lines.tags[i]
+        if i in used:
+            gap = Gap.REMOVED if picked else gap
+        elif tag is Tag.BLANK:
+            gap = Gap.BLANK if gap is Gap.NONE else gap
+        elif tag in _BODY_TAGS:
+            picked.append((lines.text[i], gap))
+            gap = Gap.NONE
+    return reflow(picked, lines.blank_breaks, lines.short_len)
+
+
+def _kind(h: Header, copy: str | None) -> str | None:
+    if copy:
+        return copy
+    if h.kind_title:
+        return h.kind_title
+    if h.symbol:
+        parts = [p for p in re.split(r"[-/]", h.symbol) if not p.isdigit()]
+        if parts and parts[0].upper() in _SYMBOL_KINDS:
+            return _SYMBOL_KINDS[parts[0].upper()]
+    subject = h.subject or ""
+    if h.symbol or h.recipients or re.match(r"^(?:V/v|V\.v|Về)\b", subject, re.IGNORECASE):
+        return "Công văn"
+    return None
+
+
+def _issuer_from_body(paras: list[Para], place: str | None) -> str | None:
+    """The issuer named in the opening ("Ban Thường vụ Tỉnh ủy ban hành Kế hoạch") + place."""
+    for p in paras[:3]:
+        for m in _ISSUING_RE.finditer(p.text):
+            who = squash(m["who"])
+            if not is_unit_start(who):
+                continue
+            who = _COMMITTEE_PREFIX_RE.sub("", who)
+            if place and _BARE_LEVEL_RE.search(fold(who)):
+                who = f"{who} {place}"
+            return who.upper()
+    return None
+
+
+def _opening(paras: list[Para]) -> str | None:
+    """The opening "Thực hiện …"/"Căn cứ …" clause that cites a document, if any."""
+    for p in paras[:12]:
+        if p.kind == "caps":
+            continue
+        if not fold(p.text).startswith(_OPENING):
+            return None
+        if first_reference(p.text):
+            return p.text
+    return None
+
+
+def _parse_document(lines: Lines, lo: int, hi: int) -> _Doc:
+    h = Header()
+    walk(lines, lo, hi, h)
+    anchor = next((i for i in range(lo, hi) if lines.tags[i] is Tag.NUMBER), None)
+    if anchor is not None and anchor not in h.used:
+        walk(lines, walk_back(lines, anchor, lo), hi, h)
+    if not h.has_date:
+        for i in range(lo, hi):
+            if lines.tags[i] is Tag.DATE:
+                pd = parse_place_date(lines.text[i])
+                if pd:
+                    h.place, h.date, h.date_partial = pd
+                    break
+    paras = _body(lines, lo, hi, h.used)
+    issuer, parent_issuer = issuer_from_orgs(h.orgs)
+    if issuer is None:
+        issuer = _issuer_from_body(paras, h.place)
+    signer, signer_title = signature(lines, lo, hi, h.used)
+    body_text = " ".join(p.text for p in paras)
+    subject = h.subject
+    mentions = find_references(f"{subject or ''} {body_text}")
+    parents = unique_references([first_reference(subject), first_reference(_opening(paras))])
+    assignments, sections = extract(paras)
+    doc = ParsedDocument(
+        issuer=issuer,
+        parent_issuer=parent_issuer,
+        number=h.number,
+        symbol=h.symbol,
+        date=h.date,
+        date_partial=h.date_partial,
+        place=h.place,
+        kind=_kind(h, document_copy_kind(lines, lo, hi)),
+        subject=subject,
+        signer=signer,
+        signer_title=signer_title,
+        recipients=tuple(h.recipients),
+        parents=tuple(fill_references(parents, mentions)),
+        assignments=tuple(assignments),
+        sections=tuple(sections),
+        text="\n".join(lines.text[lo:hi]).strip(),
+    )
+    speaks_for = h.title_of
+    if speaks_for is None:
+        delegations = [
+            lines.text[i]
+            for i in range(lo, hi)
+            if lines.tags[i] is Tag.SIG and re.match(r"^(?:T/M|TM\.?)\s", lines.text[i])
+        ]
+        if delegations:
+            speaks_for = re.sub(r"^(?:T/M|TM\.?)\s+", "", delegations[-1])
+    return _Doc(doc, speaks_for, mentions)
+
+
+def _self_reference(doc: _Doc, mentions: list[Reference]) -> Reference | None:
+    """How another document would cite this one."""
+    p = doc.parsed
+    if not p.symbol or not p.number:
+        return None
+    if doc.speaks_for:
+        issuer: str | None = org_case(doc.speaks_for)
+    elif p.issuer:
+        whole = p.issuer
+        # "VĂN PHÒNG" under "TỈNH ỦY LONG AN" is "Văn phòng Tỉnh ủy Long An".
+        if p.parent_issuer and not re.search(r"\b(?:ủy|tỉnh|huyện|xã|trung ương)\b", fold(whole)):
+            whole = f"{whole} {p.parent_issuer}"
+        issuer = org_case(whole)
+    else:
+        issuer = None
+    ref = Reference(number=p.code, date=p.date, issuer=issuer)
+    filled = fill_references([replace(ref, issuer=None)], mentions)[0]
+    return replace(ref, issuer=filled.issuer or issuer)
+
+
+def _link_copies(docs: list[_Doc], mentions: list[Reference]) -> list[ParsedDocument]:
+    """A certified copy's parents are the document it copies, and what that one copies."""
+    out: list[ParsedDocument] = []
+    for i, d in enumerate(docs):
+        p = d.parsed
+        if p.kind in ("Sao y", "Sao lục") and i > 0:
+            prev = docs[i - 1]
+            own = _self_reference(prev, mentions)
+            inherited = list(out[i - 1].parents) if prev.parsed.kind in ("Sao y", "Sao lục") else []
+            parents = unique_references([*inherited, own, *p.parents])
+            p = replace(p, parents=tuple(parents))
+        out.append(p)
+    return out
+
+
+def parse_text(text: str) -> list[ParsedDocument]:
+    """One ParsedDocument per document in the plain text of a file, in file order."""
+    lines = read_lines(text)
+    if all(t is Tag.BLANK for t in lines.tags):
+        return []
+    docs = [_parse_document(lines, lo, hi) for lo, hi in _split(lines)]
+    mentions = [r for d in docs for r in d.mentions]
+    out = _link_copies(docs, mentions)
+    return [replace(p, parents=tuple(fill_references(p.parents, mentions))) for p in out]

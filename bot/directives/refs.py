@@ -1,0 +1,148 @@
+"""Document numbers ("Số 1614-CV/HU") and references to other documents in running text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+from .dates import DMY, LONG_DATE, parse_vn_date
+from .model import Reference
+from .normalize import fold, squash
+
+# A symbol is upper-case parts joined by "-" or "/": "CV/HU", "KH-UBND", "CTr/HU", "QĐ-TTg",
+# possibly after a year for legal documents ("12/2024/QĐ-UBND").
+_SYMBOL = r"(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*(?:\s*[-/–]\s*[A-ZĐ0-9][A-Za-zĐđ0-9]*)*"
+_NUMBER_LINE_RE = re.compile(
+    r"^[\s\-]*Số\s*:?\s*(?P<num>\d+)?\s*(?P<sep>[-–/]|\s)\s*(?P<sym>" + _SYMBOL + r")"
+)
+_CODE_RE = re.compile(
+    r"\b[Ss]ố\s*:?\s*(?P<num>\d+)\s*(?P<sep>[-–/]|\s)\s*(?P<sym>" + _SYMBOL + r")(?![\w/])"
+)
+_AFTER_CODE_DATE_RE = re.compile(
+    r"\s*,?\s*(?:ban hành\s+|ký\s+)?(?:ngày\s+" + DMY + r"|" + LONG_DATE + ")", re.IGNORECASE
+)
+_ISSUER_LEAD_RE = re.compile(r"\s*,?\s*(?:của|do)\s+")
+_DOC_KINDS = (
+    r"(?:[Cc]hương trình|[Kk]ế hoạch|[Nn]ghị quyết|[Kk]ết luận|[Cc]ông văn|[Qq]uyết định"
+    r"|[Cc]hỉ thị|[Tt]hông báo|[Hh]ướng dẫn|[Vv]ăn bản|[Đđ]ề án|[Cc]hiến lược)"
+)
+# An issuer runs until a verb that starts the rest of the sentence, or punctuation.
+_ISSUER_RE = re.compile(
+    r"(?P<iss>[^,;:.()“”\"]+?)(?=\s+(?:về|thực hiện|tiếp tục|triển khai|ban hành|phê duyệt"
+    r"|hướng dẫn|quy định|sao gửi|sao lục|đến|gửi|nhằm|để|trên|tại|theo|cụ thể|gắn"
+    r"|và\s+(?:các\s+|những\s+)?" + _DOC_KINDS + r")\b|\s*[,;:.()“”\"]|\s*$)"
+)
+
+
+def _symbol_ok(num: str | None, sep: str, sym: str) -> bool:
+    if num is None:
+        # "/KH-UBND": the slash that would follow the number is all there is.
+        return sep == "/"
+    return sep == "/" or "/" in sym
+
+
+def parse_number_line(line: str) -> tuple[str | None, str] | None:
+    """(number, symbol) of a line "Số: 123/KH-UBND", "Số 69 KL/TW" or "Số:   /UBND-TNMT".
+
+    None when the line is not a document number (no symbol, as on a received stamp "Số: 494").
+    """
+    m = _NUMBER_LINE_RE.match(line)
+    if not m:
+        return None
+    sym = re.sub(r"\s+", "", m["sym"]).replace("–", "-")
+    if not _symbol_ok(m["num"], m["sep"], sym):
+        return None
+    return m["num"], sym
+
+
+def code_of(num: str, sep: str, sym: str) -> str:
+    """The canonical "69-KL/TW" or "995/QĐ-TTg" form of a cited number."""
+    sym = re.sub(r"\s+", "", sym).replace("–", "-")
+    return f"{num}/{sym}" if sep == "/" else f"{num}-{sym}"
+
+
+def _issuer_at(text: str, pos: int) -> tuple[str | None, int]:
+    lead = _ISSUER_LEAD_RE.match(text, pos)
+    if not lead:
+        return None, pos
+    m = _ISSUER_RE.match(text, lead.end())
+    if not m:
+        return None, pos
+    iss = squash(m["iss"])
+    words = iss.split()
+    if not words or not words[0][:1].isupper() or len(words) > 14:
+        return None, pos
+    return iss, m.end()
+
+
+def _date_at(text: str, pos: int) -> tuple[date | None, int]:
+    m = _AFTER_CODE_DATE_RE.match(text, pos)
+    if not m:
+        return None, pos
+    return parse_vn_date(m.group(0))[0], m.end()
+
+
+def find_references(text: str) -> list[Reference]:
+    """Every "số N-X/Y[, ngày dd/mm/yyyy][ của <issuer>]" cited in text, in order."""
+    refs: list[Reference] = []
+    for m in _CODE_RE.finditer(text):
+        if not _symbol_ok(m["num"], m["sep"], m["sym"]):
+            continue
+        pos = m.end()
+        when, pos = _date_at(text, pos)
+        issuer, pos = _issuer_at(text, pos)
+        if when is None:
+            when, pos = _date_at(text, pos)
+        refs.append(
+            Reference(
+                number=code_of(m["num"], m["sep"], m["sym"]),
+                date=when,
+                issuer=issuer,
+            )
+        )
+    return refs
+
+
+def first_reference(text: str | None) -> Reference | None:
+    """The first document cited in text, if any."""
+    if not text:
+        return None
+    refs = find_references(text)
+    return refs[0] if refs else None
+
+
+def fill_references(refs: Iterable[Reference], mentions: Iterable[Reference]) -> list[Reference]:
+    """refs with a missing date or issuer taken from the most common other mention of the number."""
+    dates: dict[str, Counter[date]] = {}
+    issuers: dict[str, Counter[str]] = {}
+    spelled: dict[tuple[str, str], str] = {}
+    for r in mentions:
+        if r.date:
+            dates.setdefault(r.number, Counter())[r.date] += 1
+        if r.issuer:
+            key = fold(r.issuer)
+            issuers.setdefault(r.number, Counter())[key] += 1
+            spelled.setdefault((r.number, key), r.issuer)
+    out = []
+    for r in refs:
+        if r.date is None and r.number in dates:
+            r = replace(r, date=dates[r.number].most_common(1)[0][0])
+        if r.issuer is None and r.number in issuers:
+            key = issuers[r.number].most_common(1)[0][0]
+            r = replace(r, issuer=spelled[(r.number, key)])
+        out.append(r)
+    return out
+
+
+def unique_references(refs: Iterable[Reference | None]) -> list[Reference]:
+    """refs without Nones, keeping the first of each number."""
+    seen: set[str] = set()
+    out = []
+    for r in refs:
+        if r is not None and r.number not in seen:
+            seen.add(r.number)
+            out.append(r)
+    return out

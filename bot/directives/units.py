@@ -1,0 +1,190 @@
+"""Recognising unit names in running text: where they start, end and how a list splits."""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import fold
+
+_PUNCT = ',;:.()"“”'
+
+# Words that open a unit name whatever follows them.
+_HEADS = {
+    "ubnd", "hđnd", "ủy ban", "hội đồng", "đảng đoàn", "đảng ủy", "đảng bộ", "chi bộ",
+    "ban cán sự", "mặt trận", "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy",
+    "xã ủy", "phường ủy", "thường trực", "chủ tịch", "phó chủ tịch", "giám đốc",
+    "thủ trưởng", "trưởng phòng", "trưởng ban", "cơ quan", "đơn vị", "cấp ủy",
+    "chính quyền", "bí thư", "ủy viên", "công an", "bộ chỉ huy", "ban chỉ huy",
+    "liên đoàn", "liên minh", "viện kiểm sát", "tòa án", "ngân hàng", "kho bạc",
+    "bảo hiểm", "thanh tra", "văn phòng", "chi cục", "tổng cục", "bệnh viện",
+    "công ty", "tập đoàn", "hợp tác xã", "đài phát thanh", "báo", "đồng chí",
+}  # fmt: skip
+# Words that open a unit name only before a proper name ("Bộ Chính trị", "Hội Nông dân").
+_CAPITAL_HEADS = {"bộ", "đoàn", "hội", "cục", "viện", "trường", "đài", "trung tâm", "ủy ban"}
+# What may follow "các"/"những" in a group of units ("các sở, ban, ngành").
+_GROUP_NOUNS = {
+    "phòng", "ban", "sở", "ngành", "cơ quan", "đơn vị", "địa phương", "xã", "phường",
+    "huyện", "tỉnh", "quận", "tổ chức", "hội", "đoàn thể", "cấp ủy", "đảng đoàn", "đảng ủy",
+    "đảng bộ", "chi bộ", "tỉnh ủy", "huyện ủy", "thành ủy", "thị ủy", "quận ủy", "ủy ban",
+    "trường", "bộ", "cục", "chi cục", "trung tâm", "doanh nghiệp", "đồng chí", "đ/c",
+    "ban ngành", "sở ngành", "phòng ban", "hiệp hội", "ban đảng", "ban cán sự",
+    "đảng ủy viên", "tỉnh ủy viên", "huyện ủy viên", "thành viên", "ủy viên", "bí thư",
+}  # fmt: skip
+# Verbs (and verb-like adverbs) that end the unit at the head of an assignment sentence.
+_VERBS = {
+    "chủ trì", "phối hợp", "chỉ đạo", "lãnh đạo", "tổ chức", "nghiên cứu", "quán triệt",
+    "xây dựng", "tham mưu", "thực hiện", "triển khai", "hướng dẫn", "theo dõi", "kiểm tra",
+    "giám sát", "rà soát", "tăng cường", "đẩy mạnh", "phát huy", "tuyên truyền", "phổ biến",
+    "báo cáo", "đề xuất", "cụ thể hóa", "ban hành", "bố trí", "xem xét", "có trách nhiệm",
+    "chịu trách nhiệm", "căn cứ", "theo chức năng", "khẩn trương", "kịp thời", "tích cực",
+    "thường xuyên", "tiếp tục", "bảo đảm", "đảm bảo", "quan tâm", "nâng cao", "hỗ trợ",
+    "vận động", "cập nhật", "sơ kết", "tổng kết", "phân công", "chủ động", "đôn đốc",
+    "định kỳ", "thống nhất", "hoàn thành", "đánh giá", "tổng hợp", "thẩm định", "cung cấp",
+    "sắp xếp", "thành lập", "huy động", "bổ sung", "sửa đổi", "giải quyết", "xử lý",
+    "ưu tiên", "tập trung", "sao gửi", "sao lục", "gửi", "trình", "lập", "nắm", "kết quả",
+    "để", "nhằm", "trong công tác", "trong việc", "trong quá trình", "xem", "chuẩn bị",
+    "mở", "đưa", "phát động", "lồng ghép", "duy trì", "tuyên dương", "khen thưởng",
+    "biểu dương", "vận hành", "áp dụng", "thúc đẩy", "khuyến khích", "phân bổ", "tham gia",
+    "kiến nghị", "tiếp nhận", "công bố", "đăng tải", "trang trí", "phát hành",
+}  # fmt: skip
+# A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
+_NOUN_BEFORE = {"các", "những", "ban", "và"}
+# "tổ chức" is a noun before these ("tổ chức chính trị - xã hội", "tổ chức cơ sở đảng").
+_NOUN_AFTER = {"tổ chức": {"chính", "cơ", "đoàn", "xã", "hội", "đảng", "khoa", "thành"}}
+_NOT_UNIT_AFTER = {
+    "ban": {"hành"},
+    "phòng": {"chống", "ngừa", "tránh", "thủ", "cháy", "vệ", "hộ"},
+    "sở": {"hữu", "thích", "dĩ", "cứ"},
+    "báo": {"cáo"},
+}
+
+
+def _words(text: str, n: int) -> list[str]:
+    head = " ".join(text.split(None, n)[:n])
+    return [w.strip(_PUNCT) for w in fold(head).split()]
+
+
+def is_unit_start(text: str) -> bool:
+    """True when text opens with the name of a unit or group of units."""
+    raw = text.split()[:5]
+    words = _words(text, 5)
+    if not words or not words[0]:
+        return False
+    w0 = words[0]
+    two = " ".join(words[:2])
+    three = " ".join(words[:3])
+    nxt = words[1] if len(words) > 1 else ""
+    if w0 in ("các", "những"):
+        rest2 = " ".join(words[1:3])
+        return nxt in _GROUP_NOUNS or rest2 in _GROUP_NOUNS or " ".join(words[1:4]) in _GROUP_NOUNS
+    if nxt in _NOT_UNIT_AFTER.get(w0, ()) or raw[0].endswith(","):
+        return False
+    if three in _HEADS or two in _HEADS:
+        return True
+    for head in (two, w0):
+        if head in _CAPITAL_HEADS:
+            size = len(head.split())
+            after = raw[size] if len(raw) > size else ""
+            if after[:1].isupper() or (head == "hội" and nxt in ("quần", "cựu")):
+                return True
+    if w0 in _HEADS:
+        return True
+    # "Ban Tuyên giáo", "Phòng Kinh tế", "Sở Tài chính", "ban đảng", "ban cán sự đảng".
+    return w0 in ("ban", "phòng", "sở") and bool(nxt)
+
+
+_TOKEN_RE = re.compile(r"\S+")
+
+
+def unit_end(text: str) -> int:
+    """Where the unit opening text ends: before its verb, a colon or the sentence's end."""
+    # Most units end within a line's worth of words; widen the window only when they do not.
+    for window in (160, 600):
+        end = _unit_end_within(text, window)
+        if end is not None:
+            return end
+    return len(text)
+
+
+def _unit_end_within(text: str, window: int) -> int | None:
+    toks = list(_TOKEN_RE.finditer(text, 0, window))
+    # fold() keeps every token in place (it only lowers case and moves tone marks).
+    folded = [w.strip(_PUNCT) for w in fold(text[: toks[-1].end()] if toks else "").split()]
+    # A verb phrase needs the words after it; stop early enough to see them in this window.
+    last = len(toks) if len(text) <= window else len(toks) - 3
+    for i, tok in enumerate(toks[: max(last, 0)]):
+        word = tok.group(0)
+        if i and (word.startswith("(") or "\n" in text[toks[i - 1].end() : tok.start()]):
+            return tok.start()
+        if i and word[:1].islower() and folded[i - 1] not in _NOUN_BEFORE:
+            for size in (3, 2, 1):
+                phrase = " ".join(folded[i : i + size])
+                if phrase in _VERBS and not _noun_use(phrase, folded, i + size):
+                    return tok.start()
+        if word.endswith((":", ".")):
+            return tok.end() - 1
+    return None if len(text) > window else len(text)
+
+
+def _noun_use(phrase: str, folded: list[str], after: int) -> bool:
+    nxt = folded[after] if after < len(folded) else ""
+    return nxt in _NOUN_AFTER.get(phrase, ())
+
+
+def unit_at(text: str) -> tuple[str, str] | None:
+    """(unit, rest) when text opens with a unit name, else None."""
+    if not is_unit_start(text):
+        return None
+    end = unit_end(text)
+    unit = text[:end].strip(" ,;:.-–")
+    if not unit:
+        return None
+    return unit, text[end:].strip(" ,;:.")
+
+
+_LEVEL_UY_RE = re.compile(r"^(?:các\s+)?(?:tỉnh|thành|huyện|thị|quận|đảng|xã|phường)\s+ủy\b")
+_HAS_LEVEL_UY_RE = re.compile(r"(?:^|\bcác\s+)(?:tỉnh|thành|huyện|thị|quận|đảng)\s+ủy\b")
+_BARE_RE = re.compile(r"^(?:ban|ngành|phòng|sở|cơ quan|đơn vị|địa phương|đoàn thể)\b")
+_PLURAL_GENERIC_RE = re.compile(
+    r"\b(?:các|những)\s+(?:phòng|sở|ban|ngành|cơ quan|đơn vị|địa phương|xã|phường|huyện)$"
+)
+
+
+def _bare(piece: str, pattern: re.Pattern[str]) -> bool:
+    # Only a level or kind with no proper name after it: "thị ủy", "ban thuộc huyện".
+    m = pattern.match(fold(piece))
+    if not m:
+        return False
+    rest = piece.split()[len(m.group(0).split()) :]
+    return not rest or rest[0][:1].islower()
+
+
+def _joins(last: str, piece: str) -> bool:
+    if not is_unit_start(piece):
+        return True
+    last_f = fold(last)
+    if _bare(piece, _LEVEL_UY_RE) and _HAS_LEVEL_UY_RE.search(last_f):
+        # "các huyện ủy, thị ủy, thành ủy" lists levels of one group.
+        return True
+    return _bare(piece, _BARE_RE) and bool(_PLURAL_GENERIC_RE.search(last_f))
+
+
+def split_units(unit: str) -> tuple[str, ...]:
+    """The units a group names, split on ";", "," and "và" only where a new unit starts."""
+    out: list[str] = []
+    for segment in re.split(r"\s*;\s*", unit):
+        parts = re.split(r"(,\s*|\s+và\s+)", segment.strip())
+        group = parts[0]
+        last = parts[0]
+        for sep, piece in zip(parts[1::2], parts[2::2], strict=True):
+            if not piece:
+                continue
+            if _joins(last, piece):
+                group += sep + piece
+            else:
+                out.append(group)
+                group = piece
+            last = piece
+        if group.strip(" ,."):
+            out.append(group.strip(" ,."))
+    return tuple(out)
