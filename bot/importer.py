@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.dates import fmt_date
 from bot.directives.model import ParsedAssignment, ParsedDocument
+from bot.directives.normalize import fold
 from bot.directives.parse import parse_text
 from bot.domain import Unit
-from bot.names import fold
 from bot.units import Match, UnitDirectory
 from storage import NewTask, Store
 from storage.store import ParentRef
