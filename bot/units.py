@@ -14,8 +14,11 @@ _AREA_TAIL = re.compile(r"^(.*\b(?:huyện|tỉnh|thị xã|thành phố|quận)
 _COMMUNE = re.compile(r"^ủy ban nhân dân (?:xã|thị trấn|phường) ")
 _DEPARTMENT = re.compile(r"^(?:phòng|văn phòng|thanh tra|trung tâm|ban quản lý|ban chỉ huy) ")
 _GROUP = re.compile(r"(?:^|\s)(?:các|những)\s")
-_COMMUNE_WORDS = re.compile(r"\b(?:xã|thị trấn|phường)\b")
-_DEPARTMENT_WORDS = re.compile(r"\b(?:phòng|ban|ngành|cơ quan chuyên môn)\b")
+# Group names that stand for a district's own units; provincial or party groups
+# ("các sở, ban, ngành", "Ban thường vụ các huyện ủy") name bodies outside the roster.
+_COMMUNE_GROUP = re.compile(r"\b(?:xã|thị trấn|phường)\b")
+_DEPARTMENT_GROUP = re.compile(r"\b(?:phòng|cơ quan chuyên môn)\b")
+_OUTSIDE = re.compile(r"\b(?:ủy|đảng|sở|tỉnh)\b")
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,12 @@ class UnitDirectory:
         return Match(name, ())
 
     def _group(self, key: str) -> tuple[Unit, ...]:
+        local = key.replace("ủy ban nhân dân", "").replace("xã hội", "")
+        if _OUTSIDE.search(local):
+            return ()
         found: list[Unit] = []
-        if _COMMUNE_WORDS.search(key):
+        if _COMMUNE_GROUP.search(local):
             found += [u for u in self.units if _COMMUNE.match(name_key(u.name))]
-        if _DEPARTMENT_WORDS.search(key.replace("ủy ban nhân dân", "")):
+        if _DEPARTMENT_GROUP.search(local):
             found += [u for u in self.units if _DEPARTMENT.match(name_key(u.name))]
         return tuple(found)

@@ -48,6 +48,21 @@ async def test_groups_expand_to_child_units(store: Store, roster: dict[str, Offi
     assert directory.match("Ban Tuyên giáo Tỉnh ủy").units == ()
 
 
+@pytest.mark.parametrize(
+    "outside",
+    [
+        "Ban thường vụ các huyện ủy, thị ủy, thành ủy, Đảng ủy trực thuộc Tỉnh ủy",
+        "các sở, ban, ngành",
+        "các tổ chức chính trị - xã hội",
+        "Các tỉnh uỷ, thành uỷ",
+    ],
+)
+async def test_groups_of_bodies_outside_the_district_match_nothing(
+    store: Store, roster: dict[str, Official], outside: str
+) -> None:
+    assert UnitDirectory(await store.units()).match(outside).units == ()
+
+
 async def test_seed_plan_creates_tasks_for_matched_units(
     store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
