@@ -21,9 +21,11 @@ from bot.importer import (
     DirectiveFileError,
     apply_import,
     describe,
+    directory_of,
     plan_import,
     read_directive_file,
 )
+from bot.names import name_key
 from bot.roster import RosterError, import_roster, load_roster
 from storage import Store
 from storage.migrate import DatabaseTooNew
@@ -41,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         dest="org_command", required=True
     )
     org.add_parser("import", help="nạp danh sách CSV").add_argument("file", type=Path)
+    alias = org.add_parser("alias", help="thêm tên gọi khác cho một đơn vị")
+    alias.add_argument("alias", help='tên viết tắt, ví dụ "P. KT-HT"')
+    alias.add_argument("unit", help='tên đơn vị trong danh sách, ví dụ "Phòng Kinh tế và Hạ tầng"')
     directive = sub.add_parser("directive", help="văn bản chỉ đạo").add_subparsers(
         dest="directive_command", required=True
     )
@@ -82,6 +87,8 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
             f"Đã gửi {sent} tin nhắc hạn" + (f"; {failed} tin lỗi, sẽ gửi lại." if failed else ".")
         )
         return 1 if failed else 0
+    if args.command == "org" and args.org_command == "alias":
+        return await _org_alias(args.alias, args.unit, settings)
     if args.command == "org":
         return await _org_import(args.file, settings)
     if args.directive_command == "parse":
@@ -108,6 +115,23 @@ async def _org_import(path: Path, settings: Settings) -> int:
     return 0
 
 
+async def _org_alias(alias: str, unit_name: str, settings: Settings) -> int:
+    async with Store.open(settings.db) as store:
+        directory = await directory_of(store)
+        unit = directory.by_name(unit_name)
+        if unit is None:
+            close = directory.closest(unit_name)
+            hint = f" Có phải: {', '.join(close)}?" if close else ""
+            _err(f"Lỗi: không có đơn vị “{unit_name}” trong danh sách.{hint}")
+            return 2
+        change = await store.add_alias(alias, name_key(alias), unit.id)
+    _out(
+        f"“{alias}” là tên gọi khác của {unit.name}"
+        + (" (đã có từ trước)." if change == "unchanged" else ".")
+    )
+    return 0
+
+
 async def _directive_import(path: Path, yes: bool, settings: Settings) -> int:
     text = read_directive_file(path)
     async with Store.open(settings.db) as store:
@@ -123,8 +147,11 @@ async def _directive_import(path: Path, yes: bool, settings: Settings) -> int:
             if answer.strip().lower() not in ("c", "có", "y", "yes"):
                 _out("Đã hủy; không lưu gì.")
                 return 1
-        ids = await apply_import(store, plans, svc.now())
-        _out(f"Đã lưu {len(ids)} văn bản, {sum(len(p.tasks()) for p in new)} nhiệm vụ.")
+        result = await apply_import(store, plans, svc.now())
+        _out(
+            f"Đã lưu {len(result.added)} văn bản mới, cập nhật {len(result.revised)} văn bản; "
+            f"{sum(len(p.tasks()) for p in new)} nhiệm vụ."
+        )
     return 0
 
 

@@ -61,9 +61,9 @@ async def load_examples(svc: Services, write: Callable[[str], None]) -> None:
     await import_roster(svc.store, rows)
     for path in sorted((EXAMPLES / "directives").glob("*.txt")):
         plans = await plan_import(svc.store, read_directive_file(path))
-        ids = await apply_import(svc.store, plans, svc.now())
+        result = await apply_import(svc.store, plans, svc.now())
         tasks = sum(len(p.tasks()) for p in plans)
-        write(f"Đã nạp {path.name}: {len(ids)} văn bản, {tasks} nhiệm vụ.\n")
+        write(f"Đã nạp {path.name}: {len(result.added)} văn bản, {tasks} nhiệm vụ.\n")
 
 
 async def choose(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any, Literal
 
 from bot.dates import fmt_date
 from bot.directives.model import ParsedAssignment, ParsedDocument
@@ -13,11 +14,11 @@ from bot.directives.normalize import fold
 from bot.directives.parse import parse_text
 from bot.domain import Unit
 from bot.units import Match, UnitDirectory
-from storage import NewTask, Store
-from storage.store import ParentRef
+from storage import NewDirective, NewTask, ParentRef, Revision, Store
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 ROLE_VI = {"lead": "chủ trì", "coordinate": "phối hợp", "unspecified": "thực hiện"}
+State = Literal["new", "same", "revised"]
 
 
 class DirectiveFileError(ValueError):
@@ -26,10 +27,13 @@ class DirectiveFileError(ValueError):
 
 @dataclass(frozen=True)
 class PlannedAssignment:
-    """A parsed assignment and the roster units its names matched."""
+    """A parsed assignment, numbered for review, with the roster units its names matched."""
 
+    number: int
     parsed: ParsedAssignment
     matches: tuple[Match, ...]
+    deadline: date | None
+    hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def units(self) -> list[Unit]:
@@ -52,8 +56,16 @@ class PlannedDirective:
 
     doc: ParsedDocument
     key: str
-    exists: bool
+    sha256: str
+    state: State
+    existing_id: int | None
+    issuer_unit_id: int | None
     assignments: tuple[PlannedAssignment, ...]
+
+    @property
+    def exists(self) -> bool:
+        """Stored before with the very same text: importing it changes nothing."""
+        return self.state == "same"
 
     def tasks(self) -> list[NewTask]:
         """One task per matched unit per assignment."""
@@ -62,13 +74,43 @@ class PlannedDirective:
                 unit_id=unit.id,
                 role=a.parsed.role,
                 text="\n".join(a.parsed.tasks) or a.parsed.unit,
-                deadline=a.parsed.deadline,
+                deadline=a.deadline,
                 recurrence=a.parsed.recurrence,
                 report_to=a.parsed.report_to,
             )
             for a in self.assignments
             for unit in a.units
         ]
+
+    def to_store(self) -> NewDirective:
+        """The directive as the Store takes it."""
+        doc = self.doc
+        return NewDirective(
+            key=self.key,
+            code=doc.code or doc.kind or "(không số)",
+            kind=doc.kind,
+            issuer=doc.issuer,
+            issued_on=doc.date,
+            subject=doc.subject,
+            source_text=doc.text,
+            source_sha256=self.sha256,
+            issuer_unit_id=self.issuer_unit_id,
+            parents=[ParentRef(p.number, p.date, p.issuer) for p in doc.parents],
+            tasks=self.tasks(),
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What storing a file did."""
+
+    added: list[int]
+    revised: list[tuple[int, Revision]]
+
+    @property
+    def directive_ids(self) -> list[int]:
+        """Every directive added or revised."""
+        return self.added + [d for d, _ in self.revised]
 
 
 def read_directive_file(path: Path) -> str:
@@ -103,46 +145,73 @@ def directive_key(doc: ParsedDocument) -> str:
     return "|".join(fold(part or "") for part in (doc.kind, doc.issuer, doc.code, when))
 
 
-async def plan_import(store: Store, text: str) -> list[PlannedDirective]:
-    """Parse every document in `text` and match its assignments to the roster's units."""
-    directory = UnitDirectory(await store.units())
+async def directory_of(store: Store) -> UnitDirectory:
+    """The roster's units with the aliases admins added."""
+    return UnitDirectory(await store.units(), await store.aliases())
+
+
+async def plan_import(
+    store: Store, text: str, edits: dict[str, Any] | None = None
+) -> list[PlannedDirective]:
+    """Parse every document in `text`, match its assignments to units, apply review edits."""
+    directory = await directory_of(store)
+    units = {u.id: u for u in directory.units}
+    deadlines: dict[str, str] = (edits or {}).get("deadline", {})
+    unit_fixes: dict[str, int] = (edits or {}).get("unit", {})
     plans = []
+    number = 0
     for doc in parse_text(text):
         key = directive_key(doc)
-        assignments = tuple(
-            PlannedAssignment(
-                a, tuple(directory.match(name) for name in a.units_split or (a.unit,))
+        sha = hashlib.sha256(doc.text.encode()).hexdigest()
+        assignments = []
+        for parsed in doc.assignments:
+            number += 1
+            matches = tuple(directory.match(name) for name in parsed.units_split or (parsed.unit,))
+            if str(number) in unit_fixes and unit_fixes[str(number)] in units:
+                fixed = units[unit_fixes[str(number)]]
+                matches = (Match(fixed.name, (fixed,)),)
+            deadline = parsed.deadline
+            if str(number) in deadlines:
+                deadline = date.fromisoformat(deadlines[str(number)])
+            hints = tuple(
+                (m.name, tuple(directory.closest(m.name))) for m in matches if not m.units
             )
-            for a in doc.assignments
-        )
+            assignments.append(PlannedAssignment(number, parsed, matches, deadline, hints))
+        existing = await store.directive_id(key)
+        state: State = "new"
+        if existing is not None:
+            state = "same" if await store.directive_source(existing) == sha else "revised"
+        issuer = directory.by_name(doc.issuer) if doc.issuer else None
         plans.append(
-            PlannedDirective(doc, key, await store.directive_id(key) is not None, assignments)
+            PlannedDirective(
+                doc=doc,
+                key=key,
+                sha256=sha,
+                state=state,
+                existing_id=existing,
+                issuer_unit_id=issuer.id if issuer else None,
+                assignments=tuple(assignments),
+            )
         )
     return plans
 
 
-async def apply_import(store: Store, plans: list[PlannedDirective], now: datetime) -> list[int]:
-    """Store the documents not stored before; return the new directive ids."""
-    ids = []
+async def apply_import(store: Store, plans: list[PlannedDirective], now: datetime) -> ImportResult:
+    """Store new documents and apply corrected versions of stored ones."""
+    added: list[int] = []
+    revised: list[tuple[int, Revision]] = []
     for plan in plans:
-        if plan.exists or await store.directive_id(plan.key) is not None:
-            continue
-        doc = plan.doc
-        ids.append(
-            await store.add_directive(
-                key=plan.key,
-                code=doc.code or doc.kind or "(không số)",
-                kind=doc.kind,
-                issuer=doc.issuer,
-                issued_on=doc.date,
-                subject=doc.subject,
-                source_text=doc.text,
-                parents=[ParentRef(p.number, p.date, p.issuer) for p in doc.parents],
-                tasks=plan.tasks(),
-                now=now,
-            )
-        )
-    return ids
+        existing = await store.directive_id(plan.key)
+        if existing is None:
+            added.append(await store.add_directive(plan.to_store(), now))
+        elif await store.directive_source(existing) != plan.sha256:
+            revised.append((existing, await store.revise_directive(existing, plan.to_store(), now)))
+    return ImportResult(added, revised)
+
+
+def with_state(plans: list[PlannedDirective], state: State) -> list[PlannedDirective]:
+    """The plans, all marked with `state` (after they were stored, say)."""
+    return [replace(p, state=state) for p in plans]
 
 
 def describe(plans: list[PlannedDirective]) -> str:
@@ -151,8 +220,10 @@ def describe(plans: list[PlannedDirective]) -> str:
     for n, plan in enumerate(plans, 1):
         doc = plan.doc
         when = fmt_date(doc.date) if doc.date else (doc.date_partial or "không rõ ngày")
-        state = " (đã có, bỏ qua)" if plan.exists else ""
-        lines.append(f"Văn bản {n}: {doc.kind or 'Văn bản'} {doc.code or '(không số)'}{state}")
+        state = {"new": "", "same": " (đã có, bỏ qua)", "revised": " (bản sửa của văn bản đã có)"}
+        lines.append(
+            f"Văn bản {n}: {doc.kind or 'Văn bản'} {doc.code or '(không số)'}{state[plan.state]}"
+        )
         lines.append(f"  Cơ quan ban hành: {doc.issuer or 'không rõ'} · ngày {when}")
         for parent in doc.parents:
             pdate = f" ngày {fmt_date(parent.date)}" if parent.date else ""
@@ -160,16 +231,20 @@ def describe(plans: list[PlannedDirective]) -> str:
         if not plan.assignments:
             lines.append("  Không có phân công cho đơn vị nào.")
         for a in plan.assignments:
-            deadline = fmt_date(a.parsed.deadline) if a.parsed.deadline else "không có hạn"
-            lines.append(f"  • {a.parsed.unit} — {ROLE_VI[a.parsed.role]} — {deadline}")
+            deadline = fmt_date(a.deadline) if a.deadline else "chưa có hạn"
+            lines.append(f"  #{a.number} {a.parsed.unit} — {ROLE_VI[a.parsed.role]} — {deadline}")
             for task in a.parsed.tasks:
                 lines.append(f"      - {_shorten(task)}")
             if a.units:
                 lines.append(f"      → {len(a.units)} đơn vị: {', '.join(u.name for u in a.units)}")
-            for name in a.unmatched:
-                lines.append(f"      ! không khớp đơn vị nào trong danh sách: {name}")
-        lines.append(f"  Sẽ tạo {len(plan.tasks())} nhiệm vụ." if not plan.exists else "")
-    return "\n".join(line for line in lines if line)
+            for name, close in a.hints:
+                hint = f" (gần giống: {', '.join(close)})" if close else ""
+                lines.append(f"      ! không khớp đơn vị nào trong danh sách: {name}{hint}")
+        if not plan.exists:
+            lines.append(
+                f"  Sẽ {'tạo' if plan.state == 'new' else 'cập nhật'} {len(plan.tasks())} nhiệm vụ."
+            )
+    return "\n".join(lines)
 
 
 def _shorten(text: str, width: int = 90) -> str:

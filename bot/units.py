@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from bot.domain import Unit
 from bot.names import name_key
@@ -32,9 +33,10 @@ class Match:
 class UnitDirectory:
     """The roster's units, indexed by name key, with group names expanded."""
 
-    def __init__(self, units: Iterable[Unit]) -> None:
+    def __init__(self, units: Iterable[Unit], aliases: Iterable[tuple[str, int]] = ()) -> None:
         self.units = list(units)
         self._by_key: dict[str, Unit] = {}
+        by_id = {u.id: u for u in self.units}
         short: dict[str, list[Unit]] = {}
         for unit in self.units:
             key = name_key(unit.name)
@@ -46,6 +48,20 @@ class UnitDirectory:
         for key, found in short.items():
             if len(found) == 1:
                 self._by_key.setdefault(key, found[0])
+        # An alias an admin added wins over a derived short form.
+        for key, unit_id in aliases:
+            if unit_id in by_id:
+                self._by_key[key] = by_id[unit_id]
+
+    def closest(self, name: str, n: int = 3) -> list[str]:
+        """The roster names most like `name`, for "did you mean" hints."""
+        names = {name_key(u.name): u.name for u in self.units}
+        return [names[k] for k in get_close_matches(name_key(name), list(names), n=n, cutoff=0.6)]
+
+    def by_name(self, name: str) -> Unit | None:
+        """The one unit `name` stands for, if exactly one."""
+        units = self.match(name).units
+        return units[0] if len(units) == 1 else None
 
     def match(self, name: str) -> Match:
         """The unit, or the group of units, that `name` stands for."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -60,6 +61,45 @@ class ParentRef:
     code: str
     issued_on: date | None
     issuer: str | None
+
+
+@dataclass(frozen=True)
+class NewDirective:
+    """A directive to store (or to revise a stored one with)."""
+
+    key: str
+    code: str
+    kind: str | None
+    issuer: str | None
+    issued_on: date | None
+    subject: str | None
+    source_text: str
+    source_sha256: str
+    issuer_unit_id: int | None
+    parents: Sequence[ParentRef]
+    tasks: Sequence[NewTask]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What applying a corrected version changed."""
+
+    kept: int
+    added: int
+    removed: int
+    retained: int
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    """A directive file sent in chat, awaiting confirmation."""
+
+    id: int
+    official_id: int
+    file_name: str
+    text: str
+    edits: dict[str, Any]
+    state: str
 
 
 def _iso(moment: datetime) -> str:
@@ -175,6 +215,23 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    async def add_alias(self, alias: str, key: str, unit_id: int) -> Change:
+        """Let `alias` (by its name key) stand for a unit."""
+        row = await self._one("SELECT unit_id FROM unit_aliases WHERE key = ?", (key,))
+        if row is not None and row[0] == unit_id:
+            return "unchanged"
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO unit_aliases (key, alias, unit_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET alias = excluded.alias, unit_id = excluded.unit_id",
+                (key, alias, unit_id),
+            )
+        return "added" if row is None else "changed"
+
+    async def aliases(self) -> list[tuple[str, int]]:
+        """Every alias as (name key, unit id)."""
+        return [(r[0], r[1]) for r in await self._all("SELECT key, unit_id FROM unit_aliases")]
+
     # -- officials -----------------------------------------------------------
 
     async def upsert_official(
@@ -236,70 +293,177 @@ class Store:
         row = await self._one("SELECT id FROM directives WHERE key = ?", (key,))
         return row[0] if row else None
 
-    async def add_directive(
-        self,
-        *,
-        key: str,
-        code: str,
-        kind: str | None,
-        issuer: str | None,
-        issued_on: date | None,
-        subject: str | None,
-        source_text: str,
-        parents: Sequence[ParentRef],
-        tasks: Sequence[NewTask],
-        now: datetime,
-    ) -> int:
+    async def add_directive(self, new: NewDirective, now: datetime) -> int:
         """Store a directive with its parents and tasks in one transaction; return its id."""
         async with self._transaction() as db:
             cur = await db.execute(
-                "INSERT INTO directives "
-                "(key, code, kind, issuer, issued_on, subject, source_text, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO directives (key, code, kind, issuer, issued_on, subject, source_text,"
+                " source_sha256, issuer_unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    key,
-                    code,
-                    kind,
-                    issuer,
-                    issued_on.isoformat() if issued_on else None,
-                    subject,
-                    source_text,
+                    new.key,
+                    new.code,
+                    new.kind,
+                    new.issuer,
+                    new.issued_on.isoformat() if new.issued_on else None,
+                    new.subject,
+                    new.source_text,
+                    new.source_sha256,
+                    new.issuer_unit_id,
                     _iso(now),
                 ),
             )
             directive_id = cast(int, cur.lastrowid)
-            await db.executemany(
-                "INSERT OR IGNORE INTO directive_parents (directive_id, code, issued_on, issuer) "
-                "VALUES (?, ?, ?, ?)",
-                [
-                    (
-                        directive_id,
-                        p.code,
-                        p.issued_on.isoformat() if p.issued_on else None,
-                        p.issuer,
-                    )
-                    for p in parents
-                ],
-            )
-            await db.executemany(
-                "INSERT INTO tasks (directive_id, unit_id, seq, role, text, deadline, recurrence, "
-                "report_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        directive_id,
-                        t.unit_id,
-                        seq,
-                        t.role,
-                        t.text,
-                        t.deadline.isoformat() if t.deadline else None,
-                        t.recurrence,
-                        t.report_to,
-                        _iso(now),
-                    )
-                    for seq, t in enumerate(tasks)
-                ],
-            )
+            await self._insert_parents(directive_id, new.parents)
+            await self._insert_tasks(directive_id, list(enumerate(new.tasks)), now)
+        await self.link_chain(directive_id)
         return directive_id
+
+    async def _insert_parents(self, directive_id: int, parents: Sequence[ParentRef]) -> None:
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO directive_parents (directive_id, code, issued_on, issuer) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (directive_id, p.code, p.issued_on.isoformat() if p.issued_on else None, p.issuer)
+                for p in parents
+            ],
+        )
+
+    async def _insert_tasks(
+        self, directive_id: int, tasks: Sequence[tuple[int, NewTask]], now: datetime
+    ) -> None:
+        await self._db.executemany(
+            "INSERT INTO tasks (directive_id, unit_id, seq, role, text, deadline, recurrence, "
+            "report_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    directive_id,
+                    t.unit_id,
+                    seq,
+                    t.role,
+                    t.text,
+                    t.deadline.isoformat() if t.deadline else None,
+                    t.recurrence,
+                    t.report_to,
+                    _iso(now),
+                )
+                for seq, t in tasks
+            ],
+        )
+
+    async def directive_source(self, directive_id: int) -> str | None:
+        """The SHA-256 of the text a directive was last imported from."""
+        row = await self._one("SELECT source_sha256 FROM directives WHERE id = ?", (directive_id,))
+        return row[0] if row else None
+
+    async def revise_directive(
+        self, directive_id: int, new: NewDirective, now: datetime
+    ) -> Revision:
+        """Apply a corrected version: tasks are matched per unit in order, so progress is kept."""
+        rows = await self._all(
+            "SELECT t.id, t.unit_id, t.seq, EXISTS (SELECT 1 FROM updates u WHERE u.task_id = t.id)"
+            " FROM tasks t WHERE t.directive_id = ? ORDER BY t.seq",
+            (directive_id,),
+        )
+        old: dict[tuple[int, int], tuple[int, bool]] = {}
+        counts: dict[int, int] = {}
+        for task_id, unit, _seq, has_updates in rows:
+            old[(unit, counts.get(unit, 0))] = (task_id, bool(has_updates))
+            counts[unit] = counts.get(unit, 0) + 1
+        next_seq = max((r[2] for r in rows), default=-1) + 1
+        kept = added = 0
+        fresh: list[tuple[int, NewTask]] = []
+        counts.clear()
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE directives SET kind = ?, issuer = ?, subject = ?, source_text = ?,"
+                " source_sha256 = ?, issuer_unit_id = ? WHERE id = ?",
+                (
+                    new.kind,
+                    new.issuer,
+                    new.subject,
+                    new.source_text,
+                    new.source_sha256,
+                    new.issuer_unit_id,
+                    directive_id,
+                ),
+            )
+            await db.execute(
+                "DELETE FROM directive_parents WHERE directive_id = ?", (directive_id,)
+            )
+            await self._insert_parents(directive_id, new.parents)
+            for task in new.tasks:
+                slot = (task.unit_id, counts.get(task.unit_id, 0))
+                counts[task.unit_id] = slot[1] + 1
+                match = old.pop(slot, None)
+                if match is None:
+                    fresh.append((next_seq + len(fresh), task))
+                    continue
+                await db.execute(
+                    "UPDATE tasks SET role = ?, text = ?, deadline = ?, recurrence = ?,"
+                    " report_to = ? WHERE id = ?",
+                    (
+                        task.role,
+                        task.text,
+                        task.deadline.isoformat() if task.deadline else None,
+                        task.recurrence,
+                        task.report_to,
+                        match[0],
+                    ),
+                )
+                kept += 1
+            await self._insert_tasks(directive_id, fresh, now)
+            added = len(fresh)
+            # A task the correction dropped goes, unless officials already reported on it.
+            dropped = [task_id for task_id, has_updates in old.values() if not has_updates]
+            await db.executemany("DELETE FROM tasks WHERE id = ?", [(t,) for t in dropped])
+        await self.link_chain(directive_id)
+        return Revision(
+            kept=kept, added=added, removed=len(dropped), retained=len(old) - len(dropped)
+        )
+
+    async def link_chain(self, directive_id: int) -> None:
+        """Link a directive to the stored documents it cites and to those that cite it."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE directive_parents SET parent_id = (SELECT d.id FROM directives d"
+                " WHERE d.code = directive_parents.code ORDER BY d.id LIMIT 1)"
+                " WHERE directive_id = ? AND parent_id IS NULL",
+                (directive_id,),
+            )
+            await db.execute(
+                "UPDATE directive_parents SET parent_id = ?"
+                " WHERE code = (SELECT code FROM directives WHERE id = ?)"
+                " AND parent_id IS NULL AND directive_id != ?",
+                (directive_id, directive_id, directive_id),
+            )
+            # A child's tasks roll up under the parent's task for the unit that issued the child.
+            await db.execute(
+                """UPDATE tasks SET parent_task_id = (
+                       SELECT pt.id FROM directive_parents dp
+                       JOIN directives child ON child.id = dp.directive_id
+                       JOIN tasks pt ON pt.directive_id = dp.parent_id
+                                    AND pt.unit_id = child.issuer_unit_id
+                       WHERE dp.directive_id = tasks.directive_id
+                       ORDER BY pt.role != 'lead', dp.rowid, pt.seq LIMIT 1)
+                   WHERE parent_task_id IS NULL AND directive_id IN (
+                       SELECT ? UNION SELECT directive_id FROM directive_parents
+                       WHERE parent_id = ?)""",
+                (directive_id, directive_id),
+            )
+
+    async def parent_task(self, task_id: int) -> int | None:
+        """The task in the parent directive that this task implements, if linked."""
+        row = await self._one("SELECT parent_task_id FROM tasks WHERE id = ?", (task_id,))
+        return row[0] if row else None
+
+    async def parent_ids(self, directive_id: int) -> list[int]:
+        """The stored directives this directive cites."""
+        rows = await self._all(
+            "SELECT parent_id FROM directive_parents WHERE directive_id = ? AND parent_id IS NOT NULL"
+            " ORDER BY rowid",
+            (directive_id,),
+        )
+        return [r[0] for r in rows]
 
     async def directives(self) -> list[Directive]:
         """Every stored directive, oldest import first."""
@@ -398,6 +562,47 @@ class Store:
             (platform, chat_id, message_id),
         )
         return row[0] if row else None
+
+    # -- imports awaiting review in chat -----------------------------------
+
+    async def add_pending(self, official_id: int, file_name: str, text: str, now: datetime) -> int:
+        """Keep a file sent in chat until its reviewer confirms or cancels it."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "INSERT INTO pending_imports (official_id, file_name, text, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (official_id, file_name, text, _iso(now)),
+            )
+        return cast(int, cur.lastrowid)
+
+    async def pending(self, pending_id: int) -> PendingImport | None:
+        """An import awaiting review, with its corrections so far."""
+        row = await self._one(
+            "SELECT id, official_id, file_name, text, edits, state FROM pending_imports WHERE id = ?",
+            (pending_id,),
+        )
+        if row is None:
+            return None
+        return PendingImport(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
+
+    async def set_pending_edits(self, pending_id: int, edits: dict[str, Any]) -> None:
+        """Replace the reviewer's corrections of an open import."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE pending_imports SET edits = ? WHERE id = ? AND state = 'open'",
+                (json.dumps(edits, ensure_ascii=False), pending_id),
+            )
+
+    async def close_pending(
+        self, pending_id: int, state: Literal["confirmed", "cancelled"]
+    ) -> bool:
+        """Mark an open import confirmed or cancelled; False if it was not open."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "UPDATE pending_imports SET state = ? WHERE id = ? AND state = 'open'",
+                (state, pending_id),
+            )
+        return cur.rowcount > 0
 
     # -- nudges --------------------------------------------------------------
 

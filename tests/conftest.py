@@ -19,7 +19,7 @@ from bot.domain import Official
 from bot.roster import import_roster, load_roster
 from bot.services import Services
 from handlers import dispatch
-from storage import NewTask, Store
+from storage import NewDirective, NewTask, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -73,16 +73,20 @@ async def add_directive(
 ) -> int:
     """Store a directive with the given tasks, without going through the parser."""
     return await store.add_directive(
-        key=code,
-        code=code,
-        kind="Kế hoạch",
-        issuer="ỦY BAN NHÂN DÂN HUYỆN MỸ XUYÊN",
-        issued_on=date(2026, 11, 10),
-        subject="Triển khai Kết luận 69-KL/TW",
-        source_text="…",
-        parents=[],
-        tasks=tasks,
-        now=now,
+        NewDirective(
+            key=code,
+            code=code,
+            kind="Kế hoạch",
+            issuer="ỦY BAN NHÂN DÂN HUYỆN MỸ XUYÊN",
+            issued_on=date(2026, 11, 10),
+            subject="Triển khai Kết luận 69-KL/TW",
+            source_text="…",
+            source_sha256=code,
+            issuer_unit_id=None,
+            parents=[],
+            tasks=tasks,
+        ),
+        now,
     )
 
 

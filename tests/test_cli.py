@@ -90,3 +90,12 @@ def test_bad_time_zone_is_a_clear_error(
     monkeypatch.setenv("DONDOC_TZ", "Mars/Olympus")
     assert main(["run"]) == 2
     assert "Cấu hình không hợp lệ" in capsys.readouterr().err
+
+
+def test_org_alias(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "d.db")
+    assert main(["--db", db, "org", "import", str(EXAMPLES / "roster.csv")]) == 0
+    assert main(["--db", db, "org", "alias", "P. KT-HT", "Phòng Kinh tế và Hạ tầng"]) == 0
+    assert "“P. KT-HT” là tên gọi khác của Phòng Kinh tế và Hạ tầng." in capsys.readouterr().out
+    assert main(["--db", db, "org", "alias", "P. XYZ", "Phòng Kinh tế và Hạ tần"]) == 2
+    assert "Có phải: Phòng Kinh tế và Hạ tầng?" in capsys.readouterr().err

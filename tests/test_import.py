@@ -92,10 +92,11 @@ async def test_importing_the_same_file_twice_changes_nothing(
 ) -> None:
     text = read_directive_file(SEEDS / "003_d0d5ecd0f3562ced.txt")
     first = await apply_import(store, await plan_import(store, text), clock())
-    assert len(first) == 5  # the letter, the forwarded conclusion and the copy notices
+    assert len(first.added) == 5  # the letter, the forwarded conclusion and the copy notices
     again = await plan_import(store, text)
     assert all(p.exists for p in again)
-    assert await apply_import(store, again, clock()) == []
+    nothing = await apply_import(store, again, clock())
+    assert (nothing.added, nothing.revised) == ([], [])
     assert len(await store.directives()) == 5
     codes = {d.code for d in await store.directives()}
     assert {"1614-CV/HU", "2241-CV/TU", "69-KL/TW", "287-BS/VPTU", "279-BS/VPHU"} == codes
