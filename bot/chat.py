@@ -6,9 +6,20 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.domain import Recipient
+
 Content = Literal["text", "sticker", "document", "photo", "other"]
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message; `data` is None when it was too large to fetch."""
+
+    file_name: str
+    size: int
+    data: bytes | None
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,8 @@ class Request:
     reply_to_message_id: int | None = None
     content: Content = "text"
     first_name: str = ""
+    attachment: Attachment | None = None
+    callback: str | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:
@@ -42,10 +55,16 @@ class Request:
 
 @dataclass(frozen=True)
 class Reply:
-    """One outgoing message: Telegram-style HTML text, optionally about one task."""
+    """One outgoing message: Telegram-style HTML text, optionally about a task or an import.
+
+    `to` sends it to another official instead of the chat the request came from.
+    """
 
     text: str
     task_id: int | None = None
+    pending_id: int | None = None
+    buttons: tuple[tuple[str, str], ...] = ()
+    to: Recipient | None = None
 
 
 def split_text(text: str, limit: int) -> list[str]:

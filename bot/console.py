@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.chat import Reply, Request
+from bot.chat import Attachment, Reply, Request
 from bot.domain import Official, Recipient
 from bot.importer import apply_import, plan_import, read_directive_file
 from bot.roster import import_roster, load_roster
@@ -45,14 +45,21 @@ class ConsoleSender:
         return str(person.official_id)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Print the message with its number and link it to its task."""
+        """Print the message with its number and buttons; link it to its task or import."""
+        if reply.to is not None:
+            chat_id = self.address(reply.to) or chat_id
         message_id = self._next_id
         self._next_id += 1
         who = self.names.get(chat_id, "")
         header = f"── tin #{message_id}" + (f" → {who}" if who else "") + " ──"
-        self._write(f"{header}\n{plain(reply.text)}\n")
+        buttons = "".join(f"\n[{label}: gõ /bam {data}]" for label, data in reply.buttons)
+        self._write(f"{header}\n{plain(reply.text)}{buttons}\n")
         if reply.task_id is not None:
             await self._svc.store.link_message(PLATFORM, chat_id, message_id, reply.task_id)
+        if reply.pending_id is not None:
+            await self._svc.store.link_import_message(
+                PLATFORM, chat_id, message_id, reply.pending_id
+            )
 
 
 async def load_examples(svc: Services, write: Callable[[str], None]) -> None:
@@ -81,9 +88,32 @@ async def choose(
         write("Hãy gõ một số trong danh sách.\n")
 
 
+def typed(text: str, who: str, message_id: int) -> Request:
+    """The request for a line typed in the demo: text, ">5 reply", "/bam data" or "/gui file"."""
+    quoted = re.match(r"^>(\d+)\s*(.*)$", text, re.DOTALL)
+    if quoted:
+        return Request(
+            PLATFORM, who, who, quoted[2], message_id, reply_to_message_id=int(quoted[1])
+        )
+    if text.startswith("/bam "):
+        return Request(PLATFORM, who, who, message_id=message_id, callback=text[5:].strip())
+    if text.startswith("/gui "):
+        path = Path(text[5:].strip()).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return Request(PLATFORM, who, who, "", message_id, content="other")
+        attachment = Attachment(path.name, len(data), data)
+        return Request(
+            PLATFORM, who, who, "", message_id, content="document", attachment=attachment
+        )
+    return Request(PLATFORM, who, who, text, message_id)
+
+
 HELP = (
     "Gõ lệnh như trong Telegram: /nhiemvu, /capnhat #1 đạt 40%, /xong #1, /tonghop, /trogiup.\n"
-    "Trả lời một tin: >SỐ_TIN nội dung. Chạy nhắc hạn: /nhac. Đổi người: /doi. Thoát: /thoat.\n"
+    "Trả lời một tin: >SỐ_TIN nội dung. Gửi văn bản: /gui đường/dẫn/tệp. Bấm nút: /bam …\n"
+    "Chạy nhắc hạn: /nhac. Đổi người: /doi. Thoát: /thoat.\n"
 )
 
 
@@ -110,19 +140,8 @@ async def chat(svc: Services, read: Read, write: Callable[[str], None]) -> None:
                 result = await sweep(svc, sender)
                 write(f"Nhắc hạn: đã gửi {result.sent} tin.\n")
                 continue
-            reply_to = None
-            quoted = re.match(r"^>(\d+)\s*(.*)$", text, re.DOTALL)
-            if quoted:
-                reply_to, text = int(quoted[1]), quoted[2]
             message_id += 1
-            request = Request(
-                platform=PLATFORM,
-                user_id=str(me.id),
-                chat_id=str(me.id),
-                text=text,
-                message_id=message_id,
-                reply_to_message_id=reply_to,
-            )
+            request = typed(text, str(me.id), message_id)
             for reply in await dispatch(svc, request):
                 await sender.send(str(me.id), reply)
         me = await choose(officials, read, write)

@@ -8,19 +8,29 @@ import os
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram import (
+    BotCommand,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
-from bot.chat import Content, Reply, Request, split_text
+from bot.chat import Attachment, Content, Reply, Request, split_text
+from bot.directives.readers import MAX_BYTES
 from bot.domain import Recipient
 from bot.services import Services
 from bot.sweep import DeliveryError
@@ -46,7 +56,17 @@ class TelegramSender:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send `reply` (split at Telegram's 4096-character limit); DeliveryError on failure."""
-        for piece in split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH):
+        if reply.to is not None:
+            chat_id = self.address(reply.to) or chat_id
+        pieces = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+        keyboard = (
+            InlineKeyboardMarkup(
+                [[InlineKeyboardButton(t, callback_data=d) for t, d in reply.buttons]]
+            )
+            if reply.buttons
+            else None
+        )
+        for n, piece in enumerate(pieces):
             message = await self._deliver(
                 partial(
                     self._app.bot.send_message,
@@ -54,11 +74,15 @@ class TelegramSender:
                     text=piece,
                     parse_mode=ParseMode.HTML,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_markup=keyboard if n == len(pieces) - 1 else None,
                 )
             )
+            store = self._svc.store
             if reply.task_id is not None:
-                await self._svc.store.link_message(
-                    PLATFORM, chat_id, message.message_id, reply.task_id
+                await store.link_message(PLATFORM, chat_id, message.message_id, reply.task_id)
+            if reply.pending_id is not None:
+                await store.link_import_message(
+                    PLATFORM, chat_id, message.message_id, reply.pending_id
                 )
 
     async def _deliver(self, call: Callable[[], Awaitable[Message]]) -> Message:
@@ -78,17 +102,33 @@ class TelegramSender:
         raise AssertionError("unreachable")
 
 
-def to_request(update: Update) -> Request | None:
-    """The platform-neutral request for a Telegram message update."""
-    message, user, chat = update.message, update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None:
+async def to_request(update: Update) -> Request | None:
+    """The platform-neutral request for a Telegram message or button press."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        return Request(
+            platform=PLATFORM,
+            user_id=str(user.id),
+            chat_id=str(chat.id),
+            message_id=query.message.message_id if query.message else None,
+            callback=query.data or "",
+            first_name=user.first_name,
+        )
+    message = update.message
+    if message is None:
         return None
     content: Content = "text"
+    attachment = None
     if message.text is None:
         if message.sticker:
             content = "sticker"
         elif message.document:
             content = "document"
+            attachment = await _fetch(message.document)
         elif message.photo:
             content = "photo"
         else:
@@ -103,7 +143,18 @@ def to_request(update: Update) -> Request | None:
         reply_to_message_id=reply_to.message_id if reply_to else None,
         content=content,
         first_name=user.first_name,
+        attachment=attachment,
     )
+
+
+async def _fetch(document: Document) -> Attachment:
+    size = document.file_size or 0
+    name = document.file_name or "tep"
+    if size > MAX_BYTES:  # not fetched at all: the handler explains the limit
+        return Attachment(name, size, None)
+    file = await document.get_file()
+    data = bytes(await file.download_as_bytearray())
+    return Attachment(name, len(data), data)
 
 
 def build_application(token: str, api_url: str, svc: Services) -> Application:
@@ -121,11 +172,17 @@ def build_application(token: str, api_url: str, svc: Services) -> Application:
     sender = TelegramSender(app, svc)
 
     async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        request = to_request(update)
+        request = await to_request(update)
         if request is None:
             return
         for reply in await dispatch(svc, request):
-            await sender.send(request.chat_id, reply)
+            try:
+                await sender.send(request.chat_id, reply)
+            except DeliveryError:
+                if reply.to is None:
+                    raise
+                # Telling other units is best effort; one blocked official must not fail the rest.
+                log.warning("could not tell %s about new tasks", reply.to.name)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling %s", update, exc_info=context.error)
@@ -139,6 +196,7 @@ def build_application(token: str, api_url: str, svc: Services) -> Application:
                 log.warning("could not tell chat %s about the error", update.effective_chat.id)
 
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_message))
+    app.add_handler(CallbackQueryHandler(on_message))
     app.add_error_handler(on_error)
     return app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.chat import Reply, Request
 from bot.domain import Official
 from bot.services import Services
-from handlers import registration, summaries, tasks, updates
+from handlers import imports, registration, summaries, tasks, updates
 from handlers.base import Command, error, say
 
 COMMANDS: list[Command] = [
@@ -36,6 +36,10 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     me = await identify(svc, req)
     if me is None:
         return [say(svc, "not_registered", user_id=req.user_id)]
+    if req.callback is not None:
+        return await imports.decide(svc, req, me)
+    if req.content == "document" and req.attachment is not None:
+        return await imports.receive_file(svc, req, me)
     if req.content != "text":
         return error(svc, "not_text")
     if command is not None:
@@ -44,10 +48,15 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
             return error(svc, "unknown_command")
         return await route.handler(svc, req, me, command[1])
     if req.reply_to_message_id is not None:
-        task_id = await svc.store.task_of_message(
-            req.platform, req.chat_id, req.reply_to_message_id
-        )
-        if task_id is None:
-            return error(svc, "reply_unknown")
-        return await updates.reply(svc, req, me, task_id)
+        return await _reply(svc, req, me, req.reply_to_message_id)
     return error(svc, "plain_text")
+
+
+async def _reply(svc: Services, req: Request, me: Official, message_id: int) -> list[Reply]:
+    task_id = await svc.store.task_of_message(req.platform, req.chat_id, message_id)
+    if task_id is not None:
+        return await updates.reply(svc, req, me, task_id)
+    pending_id = await svc.store.import_of_message(req.platform, req.chat_id, message_id)
+    if pending_id is not None:
+        return await imports.correct(svc, req, me, pending_id)
+    return error(svc, "reply_unknown")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.chat import Reply, Request
-from bot.domain import Official
+from bot.domain import Official, Recipient
 from bot.services import Services
 from messages import render
 
@@ -24,9 +24,24 @@ class Command:
     description: str
 
 
-def say(svc: Services, template: str, *, task_id: int | None = None, **context: Any) -> Reply:
+def say(
+    svc: Services,
+    template: str,
+    *,
+    task_id: int | None = None,
+    pending_id: int | None = None,
+    buttons: tuple[tuple[str, str], ...] = (),
+    to: Recipient | None = None,
+    **context: Any,
+) -> Reply:
     """A reply rendered from a template in the user's language."""
-    return Reply(render(template, svc.locale, **context), task_id=task_id)
+    return Reply(
+        render(template, svc.locale, **context),
+        task_id=task_id,
+        pending_id=pending_id,
+        buttons=buttons,
+        to=to,
+    )
 
 
 def error(svc: Services, code: str, **context: Any) -> list[Reply]:

@@ -39,8 +39,8 @@ def environment() -> Environment:
     return env
 
 
-def render(name: str, locale: str = DEFAULT_LOCALE, **context: Any) -> str:
-    """Render template `name` (e.g. "tasks") in `locale` with `context`."""
+def render(template: str, locale: str = DEFAULT_LOCALE, /, **context: Any) -> str:
+    """Render `template` (e.g. "tasks") in `locale` with `context`."""
     if locale not in LOCALES:
         locale = DEFAULT_LOCALE
-    return environment().get_template(f"{locale}/{name}.j2").render(**context).strip()
+    return environment().get_template(f"{locale}/{template}.j2").render(**context).strip()

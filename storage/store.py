@@ -495,6 +495,13 @@ class Store:
         )
         return [_task_from_row(row) for row in rows]
 
+    async def tasks_of_directive(self, directive_id: int) -> list[TaskView]:
+        """A directive's tasks, in document order."""
+        rows = await self._all(
+            _TASK_VIEW_SQL + " WHERE t.directive_id = ? ORDER BY t.seq", (directive_id,)
+        )
+        return [_task_from_row(row) for row in rows]
+
     async def open_tasks_with_deadline(self) -> list[TaskView]:
         """Every open task that has a deadline: what the nudge sweep looks at."""
         rows = await self._all(
@@ -603,6 +610,26 @@ class Store:
                 (state, pending_id),
             )
         return cur.rowcount > 0
+
+    async def link_import_message(
+        self, platform: str, chat_id: str, message_id: int, pending_id: int
+    ) -> None:
+        """Remember that a bot message previews an import."""
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO message_imports (platform, chat_id, message_id, pending_id)"
+                " VALUES (?, ?, ?, ?)",
+                (platform, chat_id, message_id, pending_id),
+            )
+
+    async def import_of_message(self, platform: str, chat_id: str, message_id: int) -> int | None:
+        """The import a bot message previews, if it previews one."""
+        row = await self._one(
+            "SELECT pending_id FROM message_imports WHERE platform = ? AND chat_id = ?"
+            " AND message_id = ?",
+            (platform, chat_id, message_id),
+        )
+        return row[0] if row else None
 
     # -- nudges --------------------------------------------------------------
 

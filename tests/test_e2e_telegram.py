@@ -156,7 +156,8 @@ async def test_bad_input_gets_a_vietnamese_answer_and_changes_nothing(running: R
     fake.add_sticker(MAI)
     fake.add_document(MAI, "baocao.pdf", b"%PDF-1.4")
     sent = await fake.wait_for_messages(MAI, before + 2)
-    assert all("chỉ đọc tin nhắn chữ" in m.plain_text for m in sent[before:])
+    assert "chỉ đọc tin nhắn chữ" in sent[before].plain_text
+    assert "Chỉ lãnh đạo hoặc quản trị viên mới gửi văn bản" in sent[before + 1].plain_text
 
     async with Store.open(running.settings.db) as store:
         assert await store.update_count(mine) == 0

@@ -42,6 +42,10 @@ SAMPLES = {
     "deadline_set": {"task": TASK, "deadline": TODAY},
     "nudge": {"task": TASK, "kind": "before-3", "days": 3},
     "summary": {"scope": "UBND", "directives": [], "today": TODAY},
+    "import_preview": {"file_name": "kh.docx", "plans": []},
+    "import_cancelled": {"file_name": "kh.docx"},
+    "import_done": {"added": 1, "revised": 0, "tasks": 3, "undated": 1},
+    "new_tasks": {"tasks": [TASK], "today": TODAY},
 }
 
 
@@ -60,9 +64,19 @@ def test_template_renders(locale: str, name: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("code", ERROR_CODES)
 def test_error_messages_render(locale: str, code: str) -> None:
-    text = render(
-        "error", locale, code=code, command="capnhat", task_id=3, text="x", length=5000, limit=1000
-    )
+    context = {
+        "command": "capnhat",
+        "task_id": 3,
+        "text": "x",
+        "length": 5000,
+        "limit": 1000,
+        "size": 12,
+        "reason": "tệp rỗng.",
+        "number": 4,
+        "name": "Phòng X",
+        "close": ["Phòng Y"],
+    }
+    text = render("error", locale, code=code, **context)
     assert text and "undefined" not in text
 
 

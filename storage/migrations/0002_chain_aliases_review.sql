@@ -21,3 +21,12 @@ CREATE TABLE pending_imports (
     state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'confirmed', 'cancelled')),
     created_at  TEXT NOT NULL
 );
+
+-- Which import a bot message previews, so a reply to it corrects that import.
+CREATE TABLE message_imports (
+    platform   TEXT NOT NULL,
+    chat_id    TEXT NOT NULL,
+    message_id INTEGER NOT NULL,
+    pending_id INTEGER NOT NULL REFERENCES pending_imports(id) ON DELETE CASCADE,
+    PRIMARY KEY (platform, chat_id, message_id)
+);

@@ -1,0 +1,130 @@
+"""Directive files sent in chat: preview, corrections by reply, confirmation."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from bot.chat import Reply, Request
+from bot.dates import DateError, parse_date
+from bot.directives.readers import MAX_BYTES, DocumentError, read_document
+from bot.domain import Official, TaskView
+from bot.importer import apply_import, directory_of, plan_import
+from bot.services import Services
+from handlers.base import error, say
+
+_EDIT = re.compile(
+    r"^\s*#?(\d{1,4})\s+(hạn|han|deadline|đơn vị|don vi|unit)\s*:?\s+(.+?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+async def receive_file(svc: Services, req: Request, me: Official) -> list[Reply]:
+    """A leader or admin sends a directive file: read it, keep it, show what was found."""
+    if not me.is_leader:
+        return error(svc, "not_importer")
+    attachment = req.attachment
+    assert attachment is not None
+    if attachment.data is None or attachment.size > MAX_BYTES:
+        return error(svc, "file_too_big", size=attachment.size // (1024 * 1024) + 1)
+    try:
+        text = read_document(attachment.data, attachment.file_name)
+    except DocumentError as exc:
+        return error(svc, "bad_file", reason=str(exc))
+    plans = await plan_import(svc.store, text)
+    if not plans:
+        return error(svc, "no_documents")
+    pending = await svc.store.add_pending(me.id, attachment.file_name, text, svc.now())
+    return await preview(svc, pending)
+
+
+async def preview(svc: Services, pending_id: int) -> list[Reply]:
+    """The preview of an import with its corrections, with confirm and cancel buttons."""
+    pending = await svc.store.pending(pending_id)
+    assert pending is not None
+    plans = await plan_import(svc.store, pending.text, pending.edits)
+    buttons = (("✅ Xác nhận", f"imp:ok:{pending_id}"), ("❌ Hủy", f"imp:no:{pending_id}"))
+    return [
+        say(
+            svc,
+            "import_preview",
+            pending_id=pending_id,
+            buttons=buttons,
+            file_name=pending.file_name,
+            plans=plans,
+        )
+    ]
+
+
+async def correct(svc: Services, req: Request, me: Official, pending_id: int) -> list[Reply]:
+    """A reply to a preview: "#3 hạn 30/6/2027" or "#2 đơn vị Phòng Nội vụ"."""
+    pending = await svc.store.pending(pending_id)
+    if pending is None or pending.state != "open" or pending.official_id != me.id:
+        return error(svc, "import_closed")
+    match = _EDIT.match(req.text)
+    if match is None:
+        return error(svc, "bad_edit")
+    number, what, value = match[1], match[2].lower(), match[3]
+    plans = await plan_import(svc.store, pending.text, pending.edits)
+    if not any(str(a.number) == number for p in plans for a in p.assignments):
+        return error(svc, "no_such_assignment", number=number)
+    edits = {k: dict(v) for k, v in pending.edits.items()}
+    if what in ("hạn", "han", "deadline"):
+        try:
+            deadline = parse_date(value, svc.today())
+        except DateError as exc:
+            return error(svc, exc.code, text=value)
+        edits.setdefault("deadline", {})[number] = deadline.isoformat()
+    else:
+        directory = await directory_of(svc.store)
+        unit = directory.by_name(value)
+        if unit is None:
+            return error(svc, "no_such_unit", name=value, close=directory.closest(value))
+        edits.setdefault("unit", {})[number] = unit.id
+    await svc.store.set_pending_edits(pending_id, edits)
+    return await preview(svc, pending_id)
+
+
+async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
+    """The confirm or cancel button of a preview."""
+    parts = (req.callback or "").split(":")
+    if len(parts) != 3 or parts[0] != "imp" or not parts[2].isdigit():
+        return error(svc, "unknown_command")
+    pending = await svc.store.pending(int(parts[2]))
+    if pending is None or pending.state != "open" or pending.official_id != me.id:
+        return error(svc, "import_closed")
+    if parts[1] == "no":
+        await svc.store.close_pending(pending.id, "cancelled")
+        return [say(svc, "import_cancelled", file_name=pending.file_name)]
+    if not await svc.store.close_pending(pending.id, "confirmed"):
+        return error(svc, "import_closed")  # a second press of the button
+    plans = await plan_import(svc.store, pending.text, pending.edits)
+    result = await apply_import(svc.store, plans, svc.now())
+    tasks: list[TaskView] = []
+    for directive_id in result.directive_ids:
+        tasks += await svc.store.tasks_of_directive(directive_id)
+    replies = [
+        say(
+            svc,
+            "import_done",
+            added=len(result.added),
+            revised=len(result.revised),
+            tasks=len(tasks),
+            undated=sum(1 for t in tasks if t.deadline is None),
+        )
+    ]
+    return replies + await _announce(svc, tasks)
+
+
+async def _announce(svc: Services, tasks: list[TaskView]) -> list[Reply]:
+    by_unit: dict[int, list[TaskView]] = defaultdict(list)
+    for task in tasks:
+        by_unit[task.unit_id].append(task)
+    replies = []
+    for unit_id, unit_tasks in by_unit.items():
+        only = unit_tasks[0].id if len(unit_tasks) == 1 else None
+        for person in await svc.store.recipients(unit_id):
+            replies.append(
+                say(svc, "new_tasks", task_id=only, to=person, tasks=unit_tasks, today=svc.today())
+            )
+    return replies

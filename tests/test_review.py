@@ -1,0 +1,112 @@
+"""Directive files sent in chat: preview, corrections by reply, confirmation, announcements."""
+
+from __future__ import annotations
+
+from bot.chat import Attachment, Reply, Request
+from bot.domain import Official
+from bot.services import Services
+from handlers import dispatch
+from tests.conftest import EXAMPLES
+
+PLAN = (EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt").read_bytes()
+
+
+async def send(svc: Services, who: Official, **fields: object) -> list[Reply]:
+    request = Request("console", str(who.id), str(who.id), message_id=1, **fields)  # type: ignore[arg-type]
+    return await dispatch(svc, request)
+
+
+async def send_file(
+    svc: Services, who: Official, data: bytes = PLAN, name: str = "kh.txt"
+) -> list[Reply]:
+    return await send(svc, who, content="document", attachment=Attachment(name, len(data), data))
+
+
+async def test_leader_previews_corrects_and_confirms(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    [preview] = await send_file(svc, leader)
+    assert preview.pending_id is not None
+    assert [data for _, data in preview.buttons] == [
+        f"imp:ok:{preview.pending_id}",
+        f"imp:no:{preview.pending_id}",
+    ]
+    assert "412/KH-UBND" in preview.text
+    assert "#2</b> Phòng Tài chính - Kế hoạch — chủ trì — hạn 20/12/2026" in preview.text
+    assert await svc.store.directives() == []  # nothing stored before confirmation
+
+    await svc.store.link_import_message("console", str(leader.id), 900, preview.pending_id)
+    [fixed] = await send(svc, leader, text="#2 hạn 28/12/2026", reply_to_message_id=900)
+    assert "#2</b> Phòng Tài chính - Kế hoạch — chủ trì — hạn 28/12/2026" in fixed.text
+    [moved] = await send(svc, leader, text="#3 đơn vị Phòng Nội vụ", reply_to_message_id=900)
+    assert (
+        "#3</b> Trung tâm Văn hóa - Thể thao - Truyền thanh — thực hiện — hạn 31/01/2027"
+        in moved.text
+    )
+    assert "→ 1 đơn vị: Phòng Nội vụ" in moved.text
+
+    replies = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}")
+    assert "Đã lưu 1 văn bản mới" in replies[0].text
+    told = {r.to.name for r in replies[1:] if r.to is not None}
+    assert {"Lý Văn Phúc", "Trương Thị Thu", "Phan Quốc Bảo", "Võ Thanh Tâm"} <= told
+    finance = roster["Lý Văn Phúc"].unit_id
+    [task] = await svc.store.tasks_of_units([finance])
+    assert task.deadline is not None and task.deadline.isoformat() == "2026-12-28"
+    interior = await svc.store.tasks_of_units([roster["Phan Quốc Bảo"].unit_id])
+    assert [t.title[:20] for t in interior] == ["Xây dựng chuyên mục "]
+
+    again = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}")
+    assert "đã xong hoặc đã hủy" in again[0].text
+    assert len(await svc.store.directives()) == 1
+
+
+async def test_cancel_stores_nothing(svc: Services, roster: dict[str, Official]) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    [preview] = await send_file(svc, leader)
+    [cancelled] = await send(svc, leader, callback=f"imp:no:{preview.pending_id}")
+    assert "Đã hủy" in cancelled.text
+    assert await svc.store.directives() == []
+
+
+async def test_bad_corrections_change_nothing(svc: Services, roster: dict[str, Official]) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    [preview] = await send_file(svc, leader)
+    assert preview.pending_id is not None
+    await svc.store.link_import_message("console", str(leader.id), 900, preview.pending_id)
+    cases = {
+        "#2 hạn 1/1/2020": "đã qua",
+        "#2 hạn 31/02/2027": "Không đọc được ngày",
+        "#9 hạn 30/12/2026": "Không có mục #9",
+        "#2 đơn vị Phòng Tài chánh - Kế hoạch": "Có phải: Phòng Tài chính - Kế hoạch?",
+        "đổi hạn giúp": "Không hiểu yêu cầu sửa",
+    }
+    for text, expected in cases.items():
+        [answer] = await send(svc, leader, text=text, reply_to_message_id=900)
+        assert expected in answer.text, text
+    pending = await svc.store.pending(preview.pending_id)
+    assert pending is not None and pending.edits == {}
+
+
+async def test_only_leaders_import_and_bad_files_are_explained(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    [refused] = await send_file(svc, roster["Huỳnh Ngọc Mai"])
+    assert "Chỉ lãnh đạo" in refused.text
+    leader = roster["Nguyễn Minh Trí"]
+    [empty] = await send_file(svc, leader, b"", "rong.txt")
+    assert "Không đọc được tệp" in empty.text
+    [binary] = await send_file(svc, leader, b"\x89PNG\r\n\x1a\n\x00\x00\x00", "anh.png")
+    assert "Không đọc được tệp" in binary.text
+    big = await send(
+        svc, leader, content="document", attachment=Attachment("to.pdf", 20 * 1024 * 1024, None)
+    )
+    assert "quá lớn" in big[0].text
+    assert await svc.store.directives() == []
+
+
+async def test_someone_else_cannot_confirm(svc: Services, roster: dict[str, Official]) -> None:
+    [preview] = await send_file(svc, roster["Nguyễn Minh Trí"])
+    [answer] = await send(svc, roster["Trần Văn Hùng"], callback=f"imp:ok:{preview.pending_id}")
+    assert "người khác gửi" in answer.text
+    assert await svc.store.directives() == []
