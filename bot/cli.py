@@ -17,8 +17,8 @@ from bot import console
 from bot.app import ConfigError, nudge_once, run_bot, services
 from bot.config import Settings
 from bot.directives.parse import parse_text
+from bot.directives.readers import DocumentError
 from bot.importer import (
-    DirectiveFileError,
     apply_import,
     describe,
     directory_of,
@@ -194,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run_command(args, settings))
     except ValidationError as exc:
         _err(f"Cấu hình không hợp lệ: {exc}")
-    except (ConfigError, RosterError, DirectiveFileError, DatabaseTooNew) as exc:
+    except (ConfigError, RosterError, DocumentError, DatabaseTooNew) as exc:
         _err(f"Lỗi: {exc}")
     except ValueError as exc:
         _err(f"Lỗi: {exc}")

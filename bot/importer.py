@@ -12,17 +12,13 @@ from bot.dates import fmt_date
 from bot.directives.model import ParsedAssignment, ParsedDocument
 from bot.directives.normalize import fold
 from bot.directives.parse import parse_text
+from bot.directives.readers import DocumentError, read_document_file
 from bot.domain import Unit
 from bot.units import Match, UnitDirectory
 from storage import NewDirective, NewTask, ParentRef, Revision, Store
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 ROLE_VI = {"lead": "chủ trì", "coordinate": "phối hợp", "unspecified": "thực hiện"}
 State = Literal["new", "same", "revised"]
-
-
-class DirectiveFileError(ValueError):
-    """A directive file that cannot be read as text."""
 
 
 @dataclass(frozen=True)
@@ -114,27 +110,13 @@ class ImportResult:
 
 
 def read_directive_file(path: Path) -> str:
-    """The text of a directive file; DirectiveFileError if empty, binary, huge or unreadable."""
+    """The text of a .txt, .docx or .pdf directive file; DocumentError naming the file if not."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DirectiveFileError(
-                f"{path}: tệp quá lớn ({size // 1024} KB, tối đa {MAX_FILE_BYTES // 1024} KB)"
-            )
-        data = path.read_bytes()
+        return read_document_file(path)
     except OSError as exc:
-        raise DirectiveFileError(f"{path}: không đọc được tệp ({exc.strerror})") from exc
-    if b"\x00" in data:
-        raise DirectiveFileError(f"{path}: không phải tệp văn bản (.txt UTF-8)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DirectiveFileError(
-            f"{path}: không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start})"
-        ) from exc
-    if not text.strip():
-        raise DirectiveFileError(f"{path}: tệp rỗng")
-    return text
+        raise DocumentError(f"{path}: không đọc được tệp ({exc.strerror}).") from exc
+    except DocumentError as exc:
+        raise DocumentError(f"{path}: {exc}") from exc
 
 
 def directive_key(doc: ParsedDocument) -> str:

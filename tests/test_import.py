@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.directives.readers import DocumentError
 from bot.domain import Official
 from bot.importer import (
-    DirectiveFileError,
     apply_import,
     describe,
     plan_import,
@@ -109,26 +109,26 @@ async def test_importing_the_same_file_twice_changes_nothing(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "tệp rỗng"),
-        (b"   \n\n", "tệp rỗng"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "không phải tệp văn bản"),
-        (b"S\xe1 1/KH-UBND", "không phải văn bản UTF-8"),
+        (b"", "Tệp rỗng"),
+        (b"   \n\n", "Tệp rỗng"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "Tệp ảnh không đọc được chữ"),
+        (b"PK\x03\x04not really a zip", "không đúng định dạng"),
     ],
 )
 def test_unreadable_files_are_refused(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(content)
-    with pytest.raises(DirectiveFileError, match=message):
+    with pytest.raises(DocumentError, match=message):
         read_directive_file(path)
 
 
 def test_a_huge_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"a" * (20 * 1024 * 1024))
-    with pytest.raises(DirectiveFileError, match="quá lớn"):
+    with pytest.raises(DocumentError, match="quá lớn"):
         read_directive_file(path)
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(DirectiveFileError, match="không đọc được"):
+    with pytest.raises(DocumentError, match="không đọc được"):
         read_directive_file(tmp_path / "none.txt")
