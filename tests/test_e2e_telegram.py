@@ -182,3 +182,32 @@ async def test_blocked_user_does_not_stop_the_nudges_of_others(running: Running)
     assert await running.cli("nudge", "--at", "2026-11-23T09:30:00+07:00") == 0
     assert len([m for m in running.fake.messages_to(TAM) if "đến hạn" in m.plain_text]) == 1
     assert len([m for m in running.fake.messages_to(MAI) if "đến hạn" in m.plain_text]) == 1
+
+
+async def test_leader_imports_a_file_in_chat(running: Running) -> None:
+    fake = running.fake
+    program = (EXAMPLES / "directives" / "huyen-uy-my-xuyen-69-ctr-hu.txt").read_bytes()
+    fake.add_document(TRI, "69-CTr-HU.txt", program)
+    [preview] = await fake.wait_for_messages(TRI, 1)
+    assert "69-CTr/HU" in preview.plain_text and "⚠️ chưa có hạn" in preview.plain_text
+    buttons = preview.reply_markup["inline_keyboard"][0] if preview.reply_markup else []
+    assert [b["text"] for b in buttons] == ["✅ Xác nhận", "❌ Hủy"]
+
+    fake.add_text(TRI, "#2 hạn 31/12/2026", reply_to=preview.message_id)
+    corrected = (await fake.wait_for_messages(TRI, 2))[1]
+    assert "hạn 31/12/2026" in corrected.plain_text
+
+    before = len(fake.messages_to(100101))
+    fake.add_callback(TRI, buttons[0]["callback_data"], corrected.message_id)
+    done = (await fake.wait_for_messages(TRI, 3))[2]
+    assert "Đã lưu 1 văn bản mới" in done.plain_text
+    told = (await fake.wait_for_messages(100101, before + 1))[before]  # Ban Tuyên giáo's head
+    assert "Nhiệm vụ mới cho Ban Tuyên giáo Huyện ủy" in told.plain_text
+    assert "31/12/2026" in told.plain_text
+    assert await fake.wait_for_call("answerCallbackQuery")
+    async with Store.open(running.settings.db) as store:
+        codes = {d.code for d in await store.directives()}
+        assert "69-CTr/HU" in codes
+        plan = next(d.id for d in await store.directives() if d.code == "412/KH-UBND")
+        program_id = next(d.id for d in await store.directives() if d.code == "69-CTr/HU")
+        assert await store.parent_ids(plan) == [program_id]  # the parent arrived later
