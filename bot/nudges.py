@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.dates import working_day_on_or_after, working_day_on_or_before
@@ -27,7 +28,10 @@ class Plan:
     superseded: tuple[Slot, ...]
 
 
-def slots(deadline: date, days_before: Sequence[int], hour: int, tz: ZoneInfo) -> list[Slot]:
+@lru_cache(maxsize=4096)
+def slots(
+    deadline: date, days_before: tuple[int, ...], hour: int, tz: ZoneInfo
+) -> tuple[Slot, ...]:
     """Every nudge of a deadline in time order, moved off weekends and public holidays."""
 
     def at(day: date) -> datetime:
@@ -44,14 +48,14 @@ def slots(deadline: date, days_before: Sequence[int], hour: int, tz: ZoneInfo) -
     unique: dict[datetime, Slot] = {}
     for slot in found:
         unique[slot.due_at] = slot
-    return sorted(unique.values(), key=lambda s: s.due_at)
+    return tuple(sorted(unique.values(), key=lambda s: s.due_at))
 
 
 def plan(
     deadline: date, now: datetime, days_before: Sequence[int], hour: int, tz: ZoneInfo
 ) -> Plan:
     """The latest slot already due at `now`, and the due ones before it."""
-    due = [s for s in slots(deadline, days_before, hour, tz) if s.due_at <= now]
+    due = [s for s in slots(deadline, tuple(days_before), hour, tz) if s.due_at <= now]
     if not due:
         return Plan(None, ())
     return Plan(due[-1], tuple(due[:-1]))

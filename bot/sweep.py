@@ -44,13 +44,16 @@ async def sweep(svc: Services, sender: Sender, now: datetime | None = None) -> S
     now = now or svc.now()
     store = svc.store
     sent = failed = skipped = 0
+    people: dict[int, list[Recipient]] = {}  # one lookup per unit, not per task
     for task in await store.open_tasks_with_deadline():
         assert task.deadline is not None
         owed = plan(task.deadline, now, svc.nudge_days, svc.nudge_hour, svc.tz)
         if owed.current is None:
             continue
         cycle = task.deadline.isoformat()
-        for person in await store.recipients(task.unit_id):
+        if task.unit_id not in people:
+            people[task.unit_id] = await store.recipients(task.unit_id)
+        for person in people[task.unit_id]:
             chat_id = sender.address(person)
             if chat_id is None:
                 continue

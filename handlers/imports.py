@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 
@@ -28,7 +29,8 @@ async def receive_file(svc: Services, req: Request, me: Official) -> list[Reply]
     if attachment.data is None or attachment.size > MAX_BYTES:
         return error(svc, "file_too_big", size=attachment.size // (1024 * 1024) + 1)
     try:
-        text = read_document(attachment.data, attachment.file_name)
+        # pdfminer takes a while on long PDFs; keep the event loop answering others.
+        text = await asyncio.to_thread(read_document, attachment.data, attachment.file_name)
     except DocumentError as exc:
         return error(svc, "bad_file", reason=str(exc))
     plans = await plan_import(svc.store, text)

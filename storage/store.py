@@ -160,6 +160,8 @@ class Store:
         try:
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL never corrupts the database; it only skips an fsync per commit.
+            await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA busy_timeout = 5000")
             await upgrade(db)
             yield cls(db)
