@@ -26,3 +26,4 @@ test: lint
 
 bench: $(BIN)/dondoc
 	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_sweep.py

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from bot.console import chat, load_examples, plain
 from bot.services import Services
-from tests.conftest import Clock
+from tests.conftest import EXAMPLES, Clock
 
 
 def script(lines: list[str]) -> tuple[list[str], object]:
@@ -68,3 +68,19 @@ async def test_demo_reply_to_a_nudge_records_a_note(svc: Services, clock: Clock)
 
 def test_plain_turns_html_into_text() -> None:
     assert plain("<b>#1</b> &lt;x&gt; &amp;") == "#1 <x> &"
+
+
+async def test_demo_imports_a_file_with_buttons(svc: Services, clock: Clock) -> None:
+    await load_examples(svc, lambda _: None)
+    officials = await svc.store.officials()
+    tri = next(n for n, o in enumerate(officials, 1) if o.name == "Nguyễn Minh Trí")
+    path = EXAMPLES / "directives" / "huyen-uy-my-xuyen-69-ctr-hu.txt"
+    log, read = script([str(tri), f"/gui {path}", "/thoat"])
+    await chat(svc, read, log.append)  # type: ignore[arg-type]
+    text = "".join(log)
+    assert "đã có, bỏ qua" in text  # the demo loaded it already
+    press = re.search(r"gõ /bam (imp:ok:\d+)", text)
+    assert press is not None
+    log2, read2 = script([str(tri), f"/bam {press[1]}", "/thoat"])
+    await chat(svc, read2, log2.append)  # type: ignore[arg-type]
+    assert "Đã lưu 0 văn bản mới" in "".join(log2)
