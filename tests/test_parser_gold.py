@@ -202,7 +202,7 @@ def test_parse_place_date(line: str, expected: tuple[str, date | None, str | Non
         ("báo cáo UBND huyện trước ngày 20/5/2024.", (date(2024, 5, 20), "trước ngày 20/5/2024")),
         ("hoàn thành trong tháng 3/2025", (date(2025, 3, 31), "trong tháng 3/2025")),
         ("hoàn thành trong quý II/2025", (date(2025, 6, 30), "trong quý II/2025")),
-        ("chậm nhất ngày 31/02/2024", (None, None)),
+        ("chậm nhất ngày 31/02/2024", (None, "chậm nhất ngày 31/02/2024")),
         ("thường xuyên theo dõi, đôn đốc", (None, None)),
     ],
 )

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from .dates import deadline_from_text
+from .dates import cell_deadline, deadline_from_text
 from .model import ParsedAssignment, Role
-from .normalize import fold, squash
+from .normalize import fold, squash, strip_marks
 from .reflow import Para, split_sentences
-from .units import is_unit_start, split_units, unit_at, unit_end
+from .units import drop_title, is_unit_start, split_units, unit_at, unit_end
 
 _GIAO_RE = re.compile(r"^[Gg]iao\s+(?:cho\s+)?")
 _CLOSING = ("trên đây", "yêu cầu", "đề nghị", "trong quá trình", "quá trình thực hiện", "nơi nhận")
-_IMPL = ("tổ chức thực hiện", "phân công", "trách nhiệm")
-_TASKS = ("nhiệm vụ", "giải pháp")
-_LEAD_RE = re.compile(r"\bchủ trì\b", re.IGNORECASE)
-_COORD_WORD_RE = re.compile(r"\bphối hợp\b", re.IGNORECASE)
+# Section titles and role verbs are matched without marks, so that OCR slips ("TỔ CHỨC THỤC
+# HIỆN", "chủ trỉ", "phôi hợp") still count; the texts themselves are left as written.
+_IMPL = ("to chuc thuc hien", "phan cong", "trach nhiem")
+_TASKS = ("nhiem vu", "giai phap")
+_LEAD_RE = re.compile(r"\bchu tri\b")
+_COORD_WORD_RE = re.compile(r"\bphoi hop\b")
 _COORD_NOUNS = {"sự", "chế", "việc", "tác", "quy", "có", "trong", "được"}
-_COORD_RE = re.compile(r"\bphối hợp(?:\s+(?:với|cùng))?\s+", re.IGNORECASE)
+_COORD_RE = re.compile(r"\bphoi hop(?:\s+(?:voi|cung))?\s+")
 _RECURRENCE_RE = re.compile(r"\bđịnh kỳ\b(?P<mid>[^.;()\n]{0,60}?)\bbáo cáo", re.IGNORECASE)
 _PERIODS = (
     (re.compile(r"\b(?:6|sáu) tháng\b"), "half-yearly"),
@@ -26,6 +29,10 @@ _PERIODS = (
     (re.compile(r"\b(?:hằng|hàng) quý\b|\bquý\b"), "quarterly"),
     (re.compile(r"\b(?:hằng|hàng) tháng\b|\btháng\b"), "monthly"),
     (re.compile(r"\b(?:hằng|hàng) tuần\b|\btuần\b"), "weekly"),
+)
+_DAY_PERIOD_RE = re.compile(
+    r"\b(?:chậm nhất|trước)\s+(?:ngày\s+)?\d{1,2}(?:/\d{1,2})?\s+(?:hằng|hàng)\s+(?P<p>năm|tháng)\b",
+    re.IGNORECASE,
 )
 _PLAIN_PERIOD_RE = re.compile(
     r"\b(?:hằng|hàng) (?P<p>năm|quý|tháng|tuần),? báo cáo|\bbáo cáo (?:định kỳ )?(?:hằng|hàng) "
@@ -40,6 +47,8 @@ _REPORT_RES = (
     re.compile(r"\bbáo cáo" + _REPORT_TAIL, re.IGNORECASE),
     re.compile(r"\bgửi(?:\s+về)?" + _REPORT_TAIL, re.IGNORECASE),
 )
+# The closing article of a decision names who executes it; that is no follow-up task.
+_EXECUTION_RE = re.compile(r"(?:có trách nhiệm|chịu trách nhiệm)?\s*thi hành\b")
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
@@ -62,19 +71,24 @@ def _verb_use(text: str, m: re.Match[str], nouns: set[str], window: int = 1) -> 
     return not nouns.intersection(before)
 
 
+def _bare(text: str) -> str:
+    return strip_marks(text).lower()
+
+
 def _role(text: str) -> Role:
+    bare = _bare(text)
     # "các hoạt động do các cơ quan nhà nước chủ trì" names someone else as lead.
-    if any(_verb_use(text, m, {"do"}, window=6) for m in _LEAD_RE.finditer(text)):
+    if any(_verb_use(text, m, {"do"}, window=6) for m in _LEAD_RE.finditer(bare)):
         return "lead"
     # "sự phối hợp chặt chẽ" is a noun; "phối hợp với ..." or "phối hợp chỉ đạo" is the unit's part.
-    if any(_verb_use(text, m, _COORD_NOUNS) for m in _COORD_WORD_RE.finditer(text)):
+    if any(_verb_use(text, m, _COORD_NOUNS) for m in _COORD_WORD_RE.finditer(bare)):
         return "coordinate"
     return "unspecified"
 
 
 def _coordinators(text: str) -> tuple[str, ...]:
     out: list[str] = []
-    for m in _COORD_RE.finditer(text):
+    for m in _COORD_RE.finditer(_bare(text)):
         rest = text[m.end() :]
         if not is_unit_start(rest):
             continue
@@ -93,10 +107,10 @@ def _recurrence(text: str) -> tuple[str | None, str | None]:
             if rx.search(mid):
                 return name, squash(m.group(0))
         return "periodic-unspecified", squash(m.group(0))
-    p = _PLAIN_PERIOD_RE.search(text)
+    names = {"năm": "yearly", "quý": "quarterly", "tháng": "monthly", "tuần": "weekly"}
+    p = _DAY_PERIOD_RE.search(text) or _PLAIN_PERIOD_RE.search(text)
     if p:
         word = fold(p["p"] or p["q"])
-        names = {"năm": "yearly", "quý": "quarterly", "tháng": "monthly", "tuần": "weekly"}
         return names[word], squash(p.group(0))
     return None, None
 
@@ -115,13 +129,13 @@ def _report(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _finish(d: _Draft) -> ParsedAssignment:
+def _finish(d: _Draft, issued: date | None) -> ParsedAssignment:
     tasks = [t for t in d.tasks if t]
     if not tasks and d.lead:
         tasks = [d.lead]
     text = d.text()
     coordinators = _coordinators(text)
-    deadline, deadline_text = deadline_from_text(text)
+    deadline, deadline_text = deadline_from_text(text, issued)
     recurrence, recurrence_text = _recurrence(text)
     report_to, report_via = _report(text)
     return ParsedAssignment(
@@ -144,7 +158,7 @@ def _capitalise(s: str) -> str:
 
 
 def _region_of(heading: str) -> str:
-    f = fold(heading)
+    f = _bare(heading)
     if any(k in f for k in _IMPL):
         return "impl"
     if any(k in f for k in _TASKS):
@@ -161,6 +175,9 @@ def _open(p: Para, need_verb: bool) -> _Draft | None:
     if not found:
         return None
     unit, rest = found
+    if _EXECUTION_RE.match(fold(rest)):
+        return None
+    unit = drop_title(unit)
     if need_verb and not giao and not rest:
         return None
     if p.kind == "num" and not giao and not rest and len(unit.split()) > 25:
@@ -176,7 +193,11 @@ def _is_lead_in(d: _Draft) -> bool:
 class _Reader:
     """Reads body paragraphs in order, keeping the current section and the open assignment."""
 
-    def __init__(self) -> None:
+    def __init__(self, issued: date | None) -> None:
+        self.issued = issued
+        # Column index of "task", "lead", "coord" and "time" under a task table's header row.
+        self.columns: dict[str, int] | None = None
+        self.width = 0
         self.assignments: list[ParsedAssignment] = []
         self.sections: list[str] = []
         # "none" before any heading, "tasks" under NHIỆM VỤ VÀ GIẢI PHÁP, "impl" under
@@ -186,7 +207,7 @@ class _Reader:
 
     def close(self) -> None:
         if self.draft is not None:
-            self.assignments.append(_finish(self.draft))
+            self.assignments.append(_finish(self.draft, self.issued))
             self.draft = None
 
     def open(self, draft: _Draft) -> _Draft:
@@ -197,7 +218,11 @@ class _Reader:
     def read(self, p: Para) -> None:
         # Headings are short; of a long paragraph only the opening words matter here.
         head = fold(p.text if len(p.text) <= 120 else p.text[:120])
-        if p.kind == "roman" or (p.kind == "caps" and any(k in head for k in _IMPL)):
+        if p.kind == "row":
+            self.row(p)
+            return
+        self.columns = None
+        if p.kind == "roman" or (p.kind == "caps" and any(k in _bare(head) for k in _IMPL)):
             self.close()
             self.region = _region_of(p.text)
         elif p.kind == "num":
@@ -209,8 +234,23 @@ class _Reader:
         if p.text.rstrip().endswith("./."):
             self.close()
 
+    def row(self, p: Para) -> None:
+        """A table row ("STT | Nhiệm vụ | Cơ quan chủ trì | ..."): a header or one assignment."""
+        cells = [c.strip() for c in p.text.split("|")]
+        header = _table_columns(cells)
+        if header is not None:
+            self.close()
+            self.columns, self.width = header, len(cells)
+            return
+        cols = self.columns
+        # Rows with merged cells ("I | Nhóm nhiệm vụ về thể chế") are group headings.
+        if cols is None or len(cells) != self.width or not cells[cols["lead"]]:
+            return
+        self.close()
+        self.assignments.append(_row_assignment(cells, cols, self.issued))
+
     def numbered(self, p: Para, head: str) -> None:
-        if head.rstrip(".:").endswith(_IMPL) and len(head.split()) <= 6:
+        if _bare(head).rstrip(".:").endswith(_IMPL) and len(head.split()) <= 6:
             self.close()
             self.region = "impl"
             return
@@ -262,9 +302,59 @@ class _Reader:
             self.draft.tasks.extend(split_sentences(p.text))
 
 
-def extract(paras: list[Para]) -> tuple[list[ParsedAssignment], list[str]]:
+_COLUMN_KEYS = (
+    ("coord", ("phoi hop",)),
+    ("lead", ("chu tri", "thuc hien", "trach nhiem", "co quan", "don vi")),
+    ("time", ("thoi gian", "thoi han", "tien do", "hoan thanh")),
+    ("task", ("nhiem vu", "noi dung", "cong viec", "hoat dong")),
+)
+
+
+def _table_columns(cells: list[str]) -> dict[str, int] | None:
+    """The task, lead, coordinator and time columns of a header row, or None."""
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        bare = _bare(cell)
+        for key, words in _COLUMN_KEYS:
+            if key not in cols and any(w in bare for w in words):
+                cols[key] = i
+                break
+    if "lead" in cols and "task" in cols:
+        # Without a word for it, the lead column only lists who does the task.
+        cols["lead_role"] = int("chu tri" in _bare(cells[cols["lead"]]))
+        return cols
+    return None
+
+
+def _row_assignment(
+    cells: list[str], cols: dict[str, int], issued: date | None
+) -> ParsedAssignment:
+    unit = drop_title(squash(cells[cols["lead"]]).strip(" ,;."))
+    coord = cells[cols["coord"]] if "coord" in cols else ""
+    when = cells[cols["time"]] if "time" in cols else ""
+    deadline, deadline_text = cell_deadline(when)
+    if deadline is None and deadline_text is None:
+        deadline, deadline_text = deadline_from_text(when, issued)
+    recurrence, recurrence_text = _recurrence(when)
+    task = squash(cells[cols["task"]])
+    return ParsedAssignment(
+        unit=unit,
+        units_split=split_units(unit),
+        role="lead" if cols["lead_role"] else "unspecified",
+        coordinators=split_units(squash(coord).strip(" ,;.")) if coord.strip() else (),
+        tasks=(_capitalise(task),) if task else (),
+        deadline=deadline,
+        deadline_text=deadline_text,
+        recurrence=recurrence,
+        recurrence_text=recurrence_text,
+    )
+
+
+def extract(
+    paras: list[Para], issued: date | None = None
+) -> tuple[list[ParsedAssignment], list[str]]:
     """The assignments and the task-section headings of a document body."""
-    reader = _Reader()
+    reader = _Reader(issued)
     for p in paras:
         reader.read(p)
     reader.close()

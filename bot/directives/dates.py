@@ -123,23 +123,83 @@ def _deadline_of(kind: str, m: re.Match[str]) -> date | None:
     return end_of_month(y, 3 * q)
 
 
-def deadline_from_text(text: str) -> tuple[date | None, str | None]:
+# A duty that recurs on a fixed day: "trước ngày 15/12 hằng năm", "trước ngày 20 hằng tháng".
+_RECURRING_RE = re.compile(
+    r"(?:chậm nhất|trước)\s*(?:là\s*|vào\s*)?(?:ngày\s*)?(?P<d>\d{1,2})"
+    r"(?:\s*/\s*(?P<m>\d{1,2}))?(?!\s*/)\s*,?\s*(?:của\s*)?(?:hằng|hàng)\s*(?P<per>năm|tháng)",
+    re.IGNORECASE,
+)
+_CELL_DMY_RE = re.compile(r"^(?:ngày\s*)?" + DMY + r"$", re.IGNORECASE)
+
+
+def _next_on(day: int, month: int | None, after: date) -> date | None:
+    """The first day/month (or day of any month) on or after `after`."""
+    if month is not None:
+        for y in (after.year, after.year + 1):
+            d = safe_date(y, month, day)
+            if d is not None and d >= after:
+                return d
+        return None
+    y, m = after.year, after.month
+    for _ in range(4):
+        d = safe_date(y, m, day)
+        if d is not None and d >= after:
+            return d
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return None
+
+
+def _recurring(text: str, issued: date | None) -> tuple[date | None, str | None]:
+    m = _RECURRING_RE.search(text)
+    if not m or (m["per"].lower() == "tháng") != (m["m"] is None):
+        return None, None
+    words = " ".join(m.group(0).split())
+    if issued is None:
+        return None, words
+    month = int(m["m"]) if m["m"] else None
+    return _next_on(int(m["d"]), month, issued), words
+
+
+def deadline_from_text(text: str, issued: date | None = None) -> tuple[date | None, str | None]:
     """The earliest stated deadline in text and the words that state it, or (None, None).
 
     "chậm nhất ngày 27/02/2024", "trước ngày 20/5/2024", "trong tháng 3/2025" (last day of the
-    month), "trong quý II/2025" (last day of the quarter). Impossible dates are skipped.
+    month), "trong quý II/2025" (last day of the quarter). An impossible date gives no deadline
+    but keeps its words. A recurring one ("trước ngày 20 hằng tháng") counts only when nothing
+    is dated, as its first occurrence on or after `issued`.
     """
-    found: list[tuple[int, date, str]] = []
     low = text.lower()
     if not any(k in low for k in _DEADLINE_WORDS):
         return None, None
+    found: list[tuple[int, date, str]] = []
+    impossible: str | None = None
     for kind, rx in _DEADLINE_RES:
         for m in rx.finditer(text):
             d = _deadline_of(kind, m)
             if d is not None:
                 found.append((m.start(), d, " ".join(m.group(0).split())))
                 break
-    if not found:
+            impossible = impossible or " ".join(m.group(0).split())
+    if found:
+        _, first, stated = min(found)
+        return first, stated
+    recurring, words = _recurring(text, issued)
+    if words:
+        return recurring, words
+    return None, impossible
+
+
+def cell_deadline(cell: str) -> tuple[date | None, str | None]:
+    """The deadline in a table's time column: "Quý II/2025", "Tháng 6/2025", "15/11/2025"."""
+    text = " ".join(cell.split())
+    if not text:
         return None, None
-    _, d, words = min(found)
-    return d, words
+    m = _CELL_DMY_RE.match(text)
+    if m:
+        return safe_date(int(m["y"]), int(m["m"]), int(m["d"])), text
+    bare = re.sub(r"^(?:trong|hoàn thành trong)\s+", "", text, flags=re.IGNORECASE)
+    if re.match(r"(?:tháng|quý)\b", bare, re.IGNORECASE):
+        d, _ = deadline_from_text(f"trong {bare}")
+        return d, text
+    d, _ = deadline_from_text(text)
+    return d, (text if d or any(c.isdigit() for c in text) else None)

@@ -88,9 +88,10 @@ def _title_block(lines: Lines, i: int, hi: int, h: Header) -> int:
     h.kind_title = h.kind_title or title_kind(lines.text[i])
     k = i + 1
     caps_subject = False
-    while k < hi and lines.tags[k] in (Tag.BLANK, Tag.CAPS, Tag.JUNK):
+    # A second title-like line ("THÔNG BÁO" / "KẾT LUẬN CỦA BAN THƯỜNG VỤ") is the subject.
+    while k < hi and lines.tags[k] in (Tag.BLANK, Tag.CAPS, Tag.JUNK, Tag.TITLE):
         s = lines.text[k]
-        if lines.tags[k] is Tag.CAPS:
+        if lines.tags[k] in (Tag.CAPS, Tag.TITLE):
             if fold(s).startswith("của "):
                 h.title_of = s[4:].strip()
             else:

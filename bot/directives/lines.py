@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -99,8 +100,17 @@ MARKER_RE = re.compile(
 )
 
 
+_INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_UNDERSCORE_RE = re.compile(r"(?<![^\W_])_+|_+(?![^\W_])")
+
+
 def clean_text(text: str) -> str:
     """The whole file in NFC with plain spaces, "\\n" line ends and no emphasis or stars."""
+    if "&" in text:
+        # Text copied out of web pages keeps its entities: "&amp;", "&nbsp;", "&#7889;".
+        text = html.unescape(text)
+    # Soft hyphens and zero-width marks from PDF extraction sit inside words ("tr\u00adước").
+    text = _INVISIBLE_RE.sub("", text)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\u00a0", " ").replace("\t", " ").replace("**", "").replace("★", "")
 
@@ -110,6 +120,9 @@ def clean_line(raw: str) -> str:
     s = raw.strip()
     if s.startswith("#"):
         s = _MARKDOWN_HEAD_RE.sub("", s)
+    if "_" in s:
+        # Markdown emphasis ("_Nơi nhận:_"), not the underscores inside a word or a rule line.
+        s = _UNDERSCORE_RE.sub("", s).strip() or s
     if "*" not in s or s == "*":
         return s
     if s.startswith("* "):
@@ -244,6 +257,9 @@ def _short_len(text: list[str], tags: list[Tag], filled: list[int]) -> float:
     # A line followed by one that starts in lower case was certainly wrapped, so its length
     # is the wrap width, whatever long one-line paragraphs the file also holds.
     wrapped = sorted(len(text[i]) for i, j in pairs if first_letter_lower(text[j]))
+    if len(pairs) >= 20 and len(wrapped) * 25 < len(pairs):
+        # Hardly a line runs on into the next: one paragraph a line, as .docx text comes.
+        return float("inf")
     if len(wrapped) >= 8:
         return 0.78 * wrapped[len(wrapped) // 2]
     lengths = sorted(len(text[i]) for i in filled if tags[i] in prose)

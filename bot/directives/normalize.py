@@ -26,6 +26,28 @@ def fold(s: str) -> str:
     return " ".join(s.split())
 
 
+def _bare_table() -> dict[int, str]:
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    # Latin-1 and Latin Extended letters, where every Vietnamese vowel with marks lives.
+    for code in range(0xC0, 0x1F00):
+        base = unicodedata.normalize("NFD", chr(code))[:1]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_BARE = _bare_table()
+
+
+def strip_marks(s: str) -> str:
+    """s without tone or vowel marks, one character for each of s ("Thục" -> "Thuc").
+
+    Keeping positions lets a match on the bare text be cut out of the original; OCR slips
+    mostly change marks ("THỤC HIỆN", "chủ trỉ", "phôi hợp"), so keywords are matched bare.
+    """
+    return s.translate(_BARE)
+
+
 def squash(s: str) -> str:
     """Collapse runs of whitespace into one space and trim the ends."""
     return " ".join(s.split())

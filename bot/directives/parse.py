@@ -15,6 +15,7 @@ from .reflow import Gap, Para, reflow
 from .refs import (
     fill_references,
     find_references,
+    first_directive_reference,
     first_reference,
     parse_number_line,
     unique_references,
@@ -32,6 +33,8 @@ __all__ = [
 
 _BODY_TAGS = {Tag.TEXT, Tag.MARKED, Tag.CAPS, Tag.TITLE}
 _OPENING = ("thực hiện", "căn cứ", "triển khai", "thi hành")
+# Lines between the bases of a decision and its articles that cite no parent.
+_ASIDE = ("xét ", "theo đề nghị", "theo đề xuất", "theo văn bản đề nghị")
 _SYMBOL_KINDS = {
     "CV": "Công văn",
     "KH": "Kế hoạch",
@@ -135,16 +138,31 @@ def _issuer_from_body(paras: list[Para], place: str | None) -> str | None:
     return None
 
 
-def _opening(paras: list[Para]) -> str | None:
-    """The opening "Thực hiện …"/"Căn cứ …" clause that cites a document, if any."""
-    for p in paras[:12]:
+def _opening_references(paras: list[Para]) -> list[Reference]:
+    """The parents the opening "Thực hiện …" / "Căn cứ …" paragraphs cite.
+
+    Each opening paragraph gives the first document it cites that directs work (Nghị quyết,
+    Kết luận, Chỉ thị, Kế hoạch, Chương trình, Công văn, Quyết định…); what that one in turn
+    implements ("… thực hiện Nghị quyết số 20-NQ/TW") is an ancestor, not a parent. A decision
+    lists many "Căn cứ" lines: the laws and decrees among them cite no parent.
+    """
+    refs: list[Reference] = []
+    for p in paras[:16]:
         if p.kind == "caps":
             continue
-        if not fold(p.text).startswith(_OPENING):
-            return None
-        if first_reference(p.text):
-            return p.text
-    return None
+        f = fold(p.text[:40])
+        if f.startswith(_ASIDE):
+            continue
+        if not f.startswith(_OPENING):
+            # "Văn phòng Tỉnh ủy sao gửi Kết luận số …" forwards the document it names.
+            at = p.text.find("sao gửi", 0, 200)
+            ref = first_directive_reference(p.text[at:]) if at >= 0 else None
+            refs.extend([ref] if ref else [])
+            break
+        ref = first_directive_reference(p.text)
+        if ref:
+            refs.append(ref)
+    return refs
 
 
 def _parse_document(lines: Lines, lo: int, hi: int) -> _Doc:
@@ -168,8 +186,8 @@ def _parse_document(lines: Lines, lo: int, hi: int) -> _Doc:
     body_text = " ".join(p.text for p in paras)
     subject = h.subject
     mentions = find_references(f"{subject or ''} {body_text}")
-    parents = unique_references([first_reference(subject), first_reference(_opening(paras))])
-    assignments, sections = extract(paras)
+    parents = unique_references([first_reference(subject), *_opening_references(paras)])
+    assignments, sections = extract(paras, h.date)
     doc = ParsedDocument(
         issuer=issuer,
         parent_issuer=parent_issuer,

@@ -22,7 +22,7 @@ class Gap(Enum):
 
 @dataclass
 class Para:
-    """A paragraph: its kind ("bullet", "num", "roman", "letter", "caps", "text"), marker, text."""
+    """A paragraph: kind ("bullet", "num", "roman", "letter", "caps", "row", "text"), marker, text."""
 
     kind: str
     marker: str
@@ -65,6 +65,11 @@ def reflow(lines: Sequence[tuple[str, Gap]], blank_breaks: bool, short_len: floa
     for raw, gap in lines:
         s = raw.strip()
         if not s:
+            continue
+        if s.count(" | ") >= 2:
+            # A table row as .docx and PDF readers write it: one row a line, " | " between cells.
+            paras.append(Para("row", "", s))
+            prev = s
             continue
         marked = _marker(s, prev[-1:] or ".")
         if marked:

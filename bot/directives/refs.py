@@ -85,25 +85,44 @@ def _date_at(text: str, pos: int) -> tuple[date | None, int]:
     return parse_vn_date(m.group(0))[0], m.end()
 
 
+def _reference_at(text: str, m: re.Match[str]) -> Reference:
+    pos = m.end()
+    when, pos = _date_at(text, pos)
+    issuer, pos = _issuer_at(text, pos)
+    if when is None:
+        when, pos = _date_at(text, pos)
+    return Reference(number=code_of(m["num"], m["sep"], m["sym"]), date=when, issuer=issuer)
+
+
 def find_references(text: str) -> list[Reference]:
     """Every "số N-X/Y[, ngày dd/mm/yyyy][ của <issuer>]" cited in text, in order."""
-    refs: list[Reference] = []
+    return [
+        _reference_at(text, m)
+        for m in _CODE_RE.finditer(text)
+        if _symbol_ok(m["num"], m["sep"], m["sym"])
+    ]
+
+
+# Documents that direct work, as opposed to the laws, decrees and circulars a decision is
+# also based on ("Căn cứ Luật ...", "Căn cứ Nghị định số 31/2021/NĐ-CP") and the proposals
+# that led to it ("Tờ trình số ..."): only the former are parents a unit follows up on.
+_DIRECTIVE_KIND_RE = re.compile(
+    r"(?:nghị quyết|kết luận|chỉ thị|kế hoạch|chương trình(?: hành động)?|công văn|quyết định"
+    r"|thông báo(?: kết luận)?|công điện|hướng dẫn|văn bản|đề án|thông tri|quy định|điện)"
+    r"(?:\s+liên tịch)?\s*$"
+)
+
+
+def first_directive_reference(text: str | None) -> Reference | None:
+    """The first document cited in text whose kind is one that directs work (not a law)."""
+    if not text:
+        return None
     for m in _CODE_RE.finditer(text):
         if not _symbol_ok(m["num"], m["sep"], m["sym"]):
             continue
-        pos = m.end()
-        when, pos = _date_at(text, pos)
-        issuer, pos = _issuer_at(text, pos)
-        if when is None:
-            when, pos = _date_at(text, pos)
-        refs.append(
-            Reference(
-                number=code_of(m["num"], m["sep"], m["sym"]),
-                date=when,
-                issuer=issuer,
-            )
-        )
-    return refs
+        if _DIRECTIVE_KIND_RE.search(fold(text[max(0, m.start() - 40) : m.start()])):
+            return _reference_at(text, m)
+    return None
 
 
 def first_reference(text: str | None) -> Reference | None:

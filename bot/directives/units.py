@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import fold
+from .normalize import fold, strip_marks
 
 _PUNCT = ',;:.()"“”'
 
@@ -17,10 +17,12 @@ _HEADS = {
     "chính quyền", "bí thư", "ủy viên", "công an", "bộ chỉ huy", "ban chỉ huy",
     "liên đoàn", "liên minh", "viện kiểm sát", "tòa án", "ngân hàng", "kho bạc",
     "bảo hiểm", "thanh tra", "văn phòng", "chi cục", "tổng cục", "bệnh viện",
-    "công ty", "tập đoàn", "hợp tác xã", "đài phát thanh", "báo", "đồng chí",
+    "công ty", "tập đoàn", "hợp tác xã", "đài phát thanh", "báo", "đồng chí", "công chức",
 }  # fmt: skip
 # Words that open a unit name only before a proper name ("Bộ Chính trị", "Hội Nông dân").
-_CAPITAL_HEADS = {"bộ", "đoàn", "hội", "cục", "viện", "trường", "đài", "trung tâm", "ủy ban"}
+_CAPITAL_HEADS = {
+    "bộ", "đoàn", "hội", "cục", "viện", "trường", "đài", "trung tâm", "ủy ban", "trạm", "hạt",
+}  # fmt: skip
 # What may follow "các"/"những" in a group of units ("các sở, ban, ngành").
 _GROUP_NOUNS = {
     "phòng", "ban", "sở", "ngành", "cơ quan", "đơn vị", "địa phương", "xã", "phường",
@@ -29,6 +31,7 @@ _GROUP_NOUNS = {
     "trường", "bộ", "cục", "chi cục", "trung tâm", "doanh nghiệp", "đồng chí", "đ/c",
     "ban ngành", "sở ngành", "phòng ban", "hiệp hội", "ban đảng", "ban cán sự",
     "đảng ủy viên", "tỉnh ủy viên", "huyện ủy viên", "thành viên", "ủy viên", "bí thư",
+    "ấp", "thôn", "bản", "khu phố", "tổ dân phố", "thị trấn", "trạm",
 }  # fmt: skip
 # Verbs (and verb-like adverbs) that end the unit at the head of an assignment sentence.
 _VERBS = {
@@ -59,6 +62,41 @@ _NOT_UNIT_AFTER = {
 }
 
 
+# Verb phrases as OCR may misspell them ("chủ trỉ", "phôi hợp"): compared without marks.
+_BARE_VERBS = {strip_marks(v) for v in _VERBS if " " in v}
+# A person's title before the unit they head: "Giám đốc Sở Y tế", "Chủ tịch UBND các xã".
+_TITLE_RE = re.compile(
+    r"^(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch|giám đốc|thủ trưởng|hiệu trưởng|chỉ huy trưởng"
+    r"|cục trưởng|chi cục trưởng|viện trưởng|chánh|trưởng)\s+"
+)
+# "các Sở: Tài chính, Xây dựng" names one kind of unit, then the proper names that follow it.
+_FACTOR_HEAD_RE = re.compile(
+    r"\b(?:các|những)\s+(?:sở|phòng|ban|bộ|ngành|cơ quan|đơn vị|xã|phường|huyện|ấp|thôn"
+    r"|đồng chí|trường|hội|đoàn thể|trung tâm|chi cục|đảng ủy|chi bộ)$"
+)
+
+
+def _title_words(text: str) -> int:
+    """How many words of a leading person's title text opens with, when a unit follows it."""
+    m = _TITLE_RE.match(fold(" ".join(text.split(None, 4)[:4])))
+    if not m:
+        return 0
+    n = len(m.group(0).split())
+    rest = text.split(None, n)[n:]
+    return n if rest and is_unit_start(rest[0]) else 0
+
+
+def drop_title(unit: str) -> str:
+    """The unit a person's title names: "Giám đốc Sở Y tế" -> "Sở Y tế"."""
+    n = _title_words(unit)
+    if not n:
+        return unit
+    rest = unit.split(None, n)[n]
+    if fold(rest).startswith(("các ", "những ")):
+        return rest
+    return rest[:1].upper() + rest[1:]
+
+
 def _words(text: str, n: int) -> list[str]:
     head = " ".join(text.split(None, n)[:n])
     return [w.strip(_PUNCT) for w in fold(head).split()]
@@ -79,6 +117,8 @@ def is_unit_start(text: str) -> bool:
         return nxt in _GROUP_NOUNS or rest2 in _GROUP_NOUNS or " ".join(words[1:4]) in _GROUP_NOUNS
     if nxt in _NOT_UNIT_AFTER.get(w0, ()) or raw[0].endswith(","):
         return False
+    if _TITLE_RE.match(" ".join(words)) and _title_words(text):
+        return True
     if three in _HEADS or two in _HEADS:
         return True
     for head in (two, w0):
@@ -99,11 +139,16 @@ _TOKEN_RE = re.compile(r"\S+")
 def unit_end(text: str) -> int:
     """Where the unit opening text ends: before its verb, a colon or the sentence's end."""
     # Most units end within a line's worth of words; widen the window only when they do not.
+    end = len(text)
     for window in (160, 600):
-        end = _unit_end_within(text, window)
-        if end is not None:
-            return end
-    return len(text)
+        found = _unit_end_within(text, window)
+        if found is not None:
+            end = found
+            break
+    if text[end : end + 1] == ":" and _FACTOR_HEAD_RE.search(fold(text[:end])):
+        # The list of names after the colon belongs to the unit; it ends at the verb.
+        return end + 1 + unit_end(text[end + 1 :])
+    return end
 
 
 def _unit_end_within(text: str, window: int) -> int | None:
@@ -112,6 +157,7 @@ def _unit_end_within(text: str, window: int) -> int | None:
     folded = [w.strip(_PUNCT) for w in fold(text[: toks[-1].end()] if toks else "").split()]
     # A verb phrase needs the words after it; stop early enough to see them in this window.
     last = len(toks) if len(text) <= window else len(toks) - 3
+    bare: list[str] = []
     for i, tok in enumerate(toks[: max(last, 0)]):
         word = tok.group(0)
         if i and (word.startswith("(") or "\n" in text[toks[i - 1].end() : tok.start()]):
@@ -121,6 +167,9 @@ def _unit_end_within(text: str, window: int) -> int | None:
                 phrase = " ".join(folded[i : i + size])
                 if phrase in _VERBS and not _noun_use(phrase, folded, i + size):
                     return tok.start()
+            bare = bare or strip_marks(" ".join(folded)).split(" ")
+            if " ".join(bare[i : i + 2]) in _BARE_VERBS:
+                return tok.start()
         if word.endswith((":", ".")):
             return tok.end() - 1
     return None if len(text) > window else len(text)
@@ -169,8 +218,26 @@ def _joins(last: str, piece: str) -> bool:
     return _bare(piece, _BARE_RE) and bool(_PLURAL_GENERIC_RE.search(last_f))
 
 
+def _factored(unit: str) -> tuple[str, ...] | None:
+    """ "các Sở: Tài chính, Xây dựng" as ("Sở Tài chính", "Sở Xây dựng"), else None."""
+    head, colon, items = unit.partition(":")
+    if not colon or not _FACTOR_HEAD_RE.search(fold(head.strip())):
+        return None
+    kind = re.sub(r"\b(?:[Cc]ác|[Nn]hững)\s+", "", drop_title(head.strip()))
+    kind = kind[:1].upper() + kind[1:]
+    out: list[str] = []
+    for item in re.split(r"\s*[,;]\s*", items.strip(" .")):
+        if item:
+            # "...; UBND các huyện" after the list is a unit of its own, not one more Sở.
+            out.extend(split_units(item if is_unit_start(item) else f"{kind} {item}"))
+    return tuple(out)
+
+
 def split_units(unit: str) -> tuple[str, ...]:
     """The units a group names, split on ";", "," and "và" only where a new unit starts."""
+    factored = _factored(unit)
+    if factored:
+        return factored
     out: list[str] = []
     for segment in re.split(r"\s*;\s*", unit):
         parts = re.split(r"(,\s*|\s+và\s+)", segment.strip())
