@@ -137,6 +137,9 @@ async def _directive_import(path: Path, yes: bool, settings: Settings) -> int:
     async with Store.open(settings.db) as store:
         svc = services(settings, store)
         plans = await plan_import(store, text)
+        if not any(p.assignments for p in plans):
+            _err(f"Lỗi: {path}: không có phân công nhiệm vụ cho đơn vị nào; không lưu gì.")
+            return 2
         _out(describe(plans))
         new = [p for p in plans if not p.exists]
         if not new:

@@ -22,7 +22,7 @@ class DateError(ValueError):
 
 
 def parse_date(text: str, today: date, *, allow_past: bool = False) -> date:
-    """Read a Vietnamese-style date (27/02/2024, 30/6, "cuối tháng 6"); raise DateError if not."""
+    """Read a Vietnamese date (27/02/2024, 30/6, "cuối tháng 6", "quý III/2025"); DateError if not."""
     found = _numeric(text, today) if _NUMERIC.match(text) else _natural(text, today)
     if found is None:
         raise DateError("bad_date")
@@ -52,10 +52,22 @@ def _numeric(text: str, today: date) -> date | None:
 
 
 _END_OF_MONTH = re.compile(r"cuối\s+tháng\s+(\d{1,2})(?:\s*[/.-]?\s*(?:năm\s+)?(\d{4}))?")
+_QUARTER = re.compile(
+    r"(?:trong\s+|cuối\s+)?quý\s+(i{1,3}|iv|[1-4])(?:\s*[/.-]?\s*(?:năm\s+)?(\d{4}))?"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def _natural(text: str, today: date) -> date | None:
     lowered = text.strip().lower()
+    quarter = _QUARTER.fullmatch(lowered)
+    if quarter:
+        number = _ROMAN.get(quarter[1]) or int(quarter[1])
+        year = int(quarter[2]) if quarter[2] else today.year
+        found = _last_day(year, number * 3)
+        if quarter[2] is None and found < today:
+            found = _last_day(year + 1, number * 3)
+        return found
     end = _END_OF_MONTH.fullmatch(lowered)
     if end:
         month, year = int(end[1]), int(end[2]) if end[2] else today.year

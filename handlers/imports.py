@@ -36,6 +36,8 @@ async def receive_file(svc: Services, req: Request, me: Official) -> list[Reply]
     plans = await plan_import(svc.store, text)
     if not plans:
         return error(svc, "no_documents")
+    if not any(p.assignments for p in plans):
+        return error(svc, "no_assignments")
     pending = await svc.store.add_pending(me.id, attachment.file_name, text, svc.now())
     return await preview(svc, pending)
 

@@ -99,3 +99,13 @@ def test_org_alias(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "“P. KT-HT” là tên gọi khác của Phòng Kinh tế và Hạ tầng." in capsys.readouterr().out
     assert main(["--db", db, "org", "alias", "P. XYZ", "Phòng Kinh tế và Hạ tần"]) == 2
     assert "Có phải: Phòng Kinh tế và Hạ tầng?" in capsys.readouterr().err
+
+
+def test_a_document_without_assignments_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "saoy.txt"
+    copy.write_text("TỈNH ỦY LONG AN\nVĂN PHÒNG\n*\nSố 287-BS/VPTU\nSAO Y\n", "utf-8")
+    db = tmp_path / "d.db"
+    assert main(["--db", str(db), "directive", "import", str(copy), "--yes"]) == 2
+    assert "không có phân công nhiệm vụ" in capsys.readouterr().err

@@ -23,6 +23,10 @@ TODAY = date(2026, 11, 23)
         ("cuối tháng 6", date(2027, 6, 30)),
         ("cuối tháng 2/2028", date(2028, 2, 29)),
         ("23/11/2026", TODAY),
+        ("quý III/2027", date(2027, 9, 30)),
+        ("quý 1/2027", date(2027, 3, 31)),
+        ("quý IV", date(2026, 12, 31)),
+        ("quý II", date(2027, 6, 30)),  # this year's has passed
     ],
 )
 def test_parse_date(text: str, expected: date) -> None:

@@ -98,6 +98,11 @@ async def test_only_leaders_import_and_bad_files_are_explained(
     assert "Không đọc được tệp" in empty.text
     [binary] = await send_file(svc, leader, b"\x89PNG\r\n\x1a\n\x00\x00\x00", "anh.png")
     assert "Không đọc được tệp" in binary.text
+    copy = (
+        "TỈNH ỦY LONG AN\nVĂN PHÒNG\n*\nSố 287-BS/VPTU\nSAO Y\nLong An, ngày 22 tháng 01 năm 2024\n"
+    )
+    [nothing] = await send_file(svc, leader, copy.encode(), "saoy.txt")
+    assert "không giao nhiệm vụ cho đơn vị nào" in nothing.text
     big = await send(
         svc, leader, content="document", attachment=Attachment("to.pdf", 20 * 1024 * 1024, None)
     )

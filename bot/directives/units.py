@@ -10,7 +10,7 @@ _PUNCT = ',;:.()"“”'
 
 # Words that open a unit name whatever follows them.
 _HEADS = {
-    "ubnd", "hđnd", "ủy ban", "hội đồng", "đảng đoàn", "đảng ủy", "đảng bộ", "chi bộ",
+    "ubnd", "hđnd", "mttq", "btv", "ủy ban", "hội đồng", "đảng đoàn", "đảng ủy", "đảng bộ", "chi bộ",
     "ban cán sự", "mặt trận", "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy",
     "xã ủy", "phường ủy", "thường trực", "chủ tịch", "phó chủ tịch", "giám đốc",
     "thủ trưởng", "trưởng phòng", "trưởng ban", "cơ quan", "đơn vị", "cấp ủy",
@@ -129,8 +129,9 @@ def is_unit_start(text: str) -> bool:
                 return True
     if w0 in _HEADS:
         return True
-    # "Ban Tuyên giáo", "Phòng Kinh tế", "Sở Tài chính", "ban đảng", "ban cán sự đảng".
-    return w0 in ("ban", "phòng", "sở") and bool(nxt)
+    # "Ban Tuyên giáo", "Phòng Kinh tế", "Sở Tài chính", "ban đảng", "ban cán sự đảng";
+    # "P. TC-KH" is how a district writes "Phòng Tài chính - Kế hoạch" in a hurry.
+    return (w0 in ("ban", "phòng", "sở") or raw[0] == "P.") and bool(nxt)
 
 
 _TOKEN_RE = re.compile(r"\S+")
@@ -170,7 +171,7 @@ def _unit_end_within(text: str, window: int) -> int | None:
             bare = bare or strip_marks(" ".join(folded)).split(" ")
             if " ".join(bare[i : i + 2]) in _BARE_VERBS:
                 return tok.start()
-        if word.endswith((":", ".")):
+        if word.endswith((":", ".")) and not (i == 0 and word == "P."):
             return tok.end() - 1
     return None if len(text) > window else len(text)
 
