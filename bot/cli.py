@@ -112,6 +112,8 @@ async def _org_import(path: Path, settings: Settings) -> int:
         f"Cán bộ: thêm {result.officials_added}, đổi {result.officials_changed}, "
         f"giữ nguyên {result.unchanged}."
     )
+    # Telegram refuses to message anyone who never opened the bot (403 Forbidden).
+    _out("Lưu ý: mỗi cán bộ cần mở bot trên Telegram và bấm /start một lần để nhận tin nhắc hạn.")
     return 0
 
 
