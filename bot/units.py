@@ -20,6 +20,10 @@ _GROUP = re.compile(r"(?:^|\s)(?:các|những)\s")
 _COMMUNE_GROUP = re.compile(r"\b(?:xã|thị trấn|phường)\b")
 _DEPARTMENT_GROUP = re.compile(r"\b(?:phòng|cơ quan chuyên môn)\b")
 _OUTSIDE = re.compile(r"\b(?:ủy|đảng|sở|tỉnh)\b")
+# "Ban thường vụ các huyện ủy, thị ủy, thành ủy" (or "các huyện, thị, thành ủy"): the
+# district-level party committees of the roster.
+_DISTRICT_PARTY_GROUP = re.compile(r"\bcác huyện(?: ủy|,)")
+_DISTRICT_PARTY = re.compile(r"^(?:ban thường vụ )?(?:huyện|thị|thành|quận) ủy ")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class UnitDirectory:
         return Match(name, ())
 
     def _group(self, key: str) -> tuple[Unit, ...]:
+        if _DISTRICT_PARTY_GROUP.search(key):
+            return tuple(u for u in self.units if _DISTRICT_PARTY.match(name_key(u.name)))
         local = key.replace("ủy ban nhân dân", "").replace("xã hội", "")
         if _OUTSIDE.search(local):
             return ()

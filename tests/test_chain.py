@@ -41,6 +41,22 @@ async def test_tasks_roll_up_under_the_parent_task_of_the_issuing_unit(
     assert await store.parent_task(child.id) == parent_task
 
 
+async def test_the_district_program_rolls_up_under_the_province_task(
+    store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    province = read_directive_file(EXAMPLES / "directives" / "tinh-uy-soc-trang-66-ctr-tu.txt")
+    [program] = await _import(store, clock, PROGRAM)
+    [province_id] = await _import(store, clock, province)  # arrives after the district's
+    party = await unit_id(store, "Huyện ủy Mỹ Xuyên")
+    [province_task] = [
+        t for t in await store.tasks_of_units([party]) if t.directive_id == province_id
+    ]
+    assert province_task.deadline is not None
+    district_tasks = await store.tasks_of_directive(program)
+    assert district_tasks
+    assert {await store.parent_task(t.id) for t in district_tasks} == {province_task.id}
+
+
 async def test_a_corrected_version_updates_and_keeps_progress(
     store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
