@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -60,6 +60,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             telegram_token="123456:TEST",  # type: ignore[arg-type]
             telegram_api_url=fake.url,
             db=tmp_path / "dondoc.db",
+            sweep_seconds=1,
         )
         # Before any nudge of the sample plan is due, so the start-up sweep sends nothing.
         clock = Clock(datetime(2026, 11, 20, 2, tzinfo=UTC))
@@ -211,3 +212,13 @@ async def test_leader_imports_a_file_in_chat(running: Running) -> None:
         plan = next(d.id for d in await store.directives() if d.code == "412/KH-UBND")
         program_id = next(d.id for d in await store.directives() if d.code == "69-CTr/HU")
         assert await store.parent_ids(plan) == [program_id]  # the parent arrived later
+
+
+async def test_the_running_bot_sweeps_on_its_own(running: Running) -> None:
+    before = len(running.fake.messages_to(MAI))
+    running.clock.set_local(date(2026, 11, 23))  # seven days before the draft's deadline
+    sent = await running.fake.wait_for_messages(MAI, before + 1)
+    assert "Còn 7 ngày đến hạn" in sent[before].plain_text
+    # The command-line sweep at the same moment finds the nudge already sent.
+    assert await running.cli("nudge", "--at", "2026-11-23T09:00:00+07:00") == 0
+    assert len([m for m in running.fake.messages_to(MAI) if "đến hạn" in m.plain_text]) == 1
