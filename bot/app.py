@@ -57,7 +57,7 @@ async def run_bot(
         _stop_on_signals(stop)
     async with Store.open(settings.db) as store:
         svc = services(settings, store, clock)
-        app = build_application(token, settings.telegram_api_url, svc)
+        app = build_application(token, settings.telegram_api_url, svc, settings.admin_chat_id)
         sender = TelegramSender(app, svc)
         # The scheduler only holds the repeating sweep; the database decides what is due.
         scheduler = AsyncIOScheduler(timezone=settings.zone)

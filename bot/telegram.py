@@ -157,7 +157,9 @@ async def _fetch(document: Document) -> Attachment:
     return Attachment(name, len(data), data)
 
 
-def build_application(token: str, api_url: str, svc: Services) -> Application:
+def build_application(
+    token: str, api_url: str, svc: Services, admin_chat_id: int | None = None
+) -> Application:
     """The python-telegram-bot Application for `token`, talking to the Bot API at `api_url`."""
     # PTB 22 warns on every 429 unless retry_after is a timedelta (its future default).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -194,6 +196,13 @@ def build_application(token: str, api_url: str, svc: Services) -> Application:
                 )
             except DeliveryError:
                 log.warning("could not tell chat %s about the error", update.effective_chat.id)
+        if admin_chat_id is not None:
+            user = update.effective_user if isinstance(update, Update) else None
+            text = render("admin_error", svc.locale, error=repr(context.error)[:500], user=user)
+            try:
+                await sender.send(str(admin_chat_id), Reply(text))
+            except DeliveryError:
+                log.warning("could not notify the admin chat %s", admin_chat_id)
 
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_message))
     app.add_handler(CallbackQueryHandler(on_message))

@@ -23,6 +23,7 @@ TAM = 100011  # Võ Thanh Tâm, head of the same unit
 PHUC = 100021  # Lý Văn Phúc, Phòng Tài chính - Kế hoạch
 TRI = 100002  # Nguyễn Minh Trí, leader of the district People's Committee
 STRANGER = 555
+ADMIN = 100003  # Đỗ Thị Hạnh, whose chat gets error notices
 PLAN = EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt"
 
 
@@ -61,6 +62,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             telegram_api_url=fake.url,
             db=tmp_path / "dondoc.db",
             sweep_seconds=1,
+            admin_chat_id=ADMIN,
         )
         # Before any nudge of the sample plan is due, so the start-up sweep sends nothing.
         clock = Clock(datetime(2026, 11, 20, 2, tzinfo=UTC))
@@ -222,3 +224,16 @@ async def test_the_running_bot_sweeps_on_its_own(running: Running) -> None:
     # The command-line sweep at the same moment finds the nudge already sent.
     assert await running.cli("nudge", "--at", "2026-11-23T09:00:00+07:00") == 0
     assert len([m for m in running.fake.messages_to(MAI) if "đến hạn" in m.plain_text]) == 1
+
+
+async def test_a_failure_is_explained_to_the_user_and_reported_to_the_admin(
+    running: Running,
+) -> None:
+    running.fake.fail_next("sendMessage", 400, description="Bad Request: can't parse entities")
+    running.fake.add_text(PHUC, "/start")
+    [apology] = await running.fake.wait_for_messages(PHUC, 1)
+    assert "dondoc gặp lỗi khi xử lý yêu cầu này" in apology.plain_text
+    [notice] = await running.fake.wait_for_messages(ADMIN, 1)
+    assert "dondoc gặp lỗi" in notice.plain_text and str(PHUC) in notice.plain_text
+    assert "Traceback" not in apology.plain_text + notice.plain_text
+    assert "Xin chào" in await running.ask(PHUC, "/start")  # and the bot keeps going
