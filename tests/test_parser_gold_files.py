@@ -32,6 +32,18 @@ def test_gold_file_other_fields(gold: Path) -> None:
         assert (name, metrics[name].f1) == (name, 1.0)
 
 
+BLIND_GOLD = Path(__file__).parent / "gold_blind" / "blind.gold.json"
+
+
+def test_held_out_documents_keep_their_scores() -> None:
+    """Documents written without looking at the parser: a floor, so regressions show."""
+    metrics = score_file(BLIND_GOLD, Path(__file__).parent / "gold_blind")
+    for name in ("number", "date", "issuer", "parents", "roles", "deadlines", "signer"):
+        assert (name, metrics[name].f1) == (name, 1.0)
+    assert metrics["units"].recall >= 0.94
+    assert metrics["units"].precision == 1.0
+
+
 @pytest.mark.skipif(not SEEDS_GOLD.exists(), reason="seed folder is absent")
 def test_seeds_score_full_marks_on_must_haves() -> None:
     metrics = score_file(SEEDS_GOLD)

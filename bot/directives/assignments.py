@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,9 +11,23 @@ from .dates import cell_deadline, deadline_from_text
 from .model import ParsedAssignment, Role
 from .normalize import fold, squash, strip_marks
 from .reflow import Para, split_sentences
-from .units import drop_title, is_unit_start, split_units, unit_at, unit_end
+from .units import drop_titles, is_unit_start, split_units, unit_at, unit_end
 
 _GIAO_RE = re.compile(r"^[Gg]iao\s+(?:cho\s+)?")
+# "Đề nghị UBND các huyện:" / "Yêu cầu Công an huyện ..." hands work out like "Giao".
+_ASK_RE = re.compile(r"^(?:[Gg]iao|[Đđ]ề nghị|[Yy]êu cầu)\s+(?:cho\s+)?")
+# "Yêu cầu các cơ quan, đơn vị nghiêm túc thực hiện" closes a document; it assigns nothing.
+_GENERIC_RE = re.compile(
+    r"^(?:các|những|mọi)\s+(?:cơ quan|đơn vị|tổ chức|cá nhân|địa phương|ngành|cấp|đồng chí"
+    r"|thành viên)\b|\bcá nhân\b"
+)
+# "... triển khai thực hiện./." asks for the document to be carried out, nothing more.
+_CARRY_OUT_RE = re.compile(
+    r"^(?:(?:nghiêm túc|khẩn trương|tổ chức|chủ động|triển khai|quán triệt|tích cực)[\s,]+)*"
+    r"(?:thực hiện|thi hành|triển khai)(?:\s+(?:tốt|nghiêm|nghiêm túc|có hiệu quả|hiệu quả))?"
+    r"(?:\s+(?:nội dung|kế hoạch|công văn|văn bản|chỉ thị|thông báo|quyết định)(?:\s+này)?)?"
+    r"[\s./]*$"
+)
 _CLOSING = ("trên đây", "yêu cầu", "đề nghị", "trong quá trình", "quá trình thực hiện", "nơi nhận")
 # Section titles and role verbs are matched without marks, so that OCR slips ("TỔ CHỨC THỤC
 # HIỆN", "chủ trỉ", "phôi hợp") still count; the texts themselves are left as written.
@@ -21,8 +36,16 @@ _TASKS = ("nhiem vu", "giai phap")
 _LEAD_RE = re.compile(r"\bchu tri\b")
 _COORD_WORD_RE = re.compile(r"\bphoi hop\b")
 _COORD_NOUNS = {"sự", "chế", "việc", "tác", "quy", "có", "trong", "được"}
+# A task that opens with coordinating: "Phối hợp với ...", "Có trách nhiệm phối hợp ...".
+_COORD_OPEN_RE = re.compile(
+    r"^\W*(?:(?:co trach nhiem|chu dong|tich cuc|tham gia|thuc hien|tiep tuc)\s+)?phoi hop\b"
+)
 _COORD_RE = re.compile(r"\bphoi hop(?:\s+(?:voi|cung))?\s+")
-_RECURRENCE_RE = re.compile(r"\bđịnh kỳ\b(?P<mid>[^.;()\n]{0,60}?)\bbáo cáo", re.IGNORECASE)
+# "Định kỳ hằng quý (trước ngày 20 của tháng cuối quý) báo cáo": a bracket may sit between.
+_BRACKET = r"\([^()\n]{0,80}\)"
+_RECURRENCE_RE = re.compile(
+    r"\bđịnh kỳ\b(?P<mid>(?:[^.;()\n]|" + _BRACKET + r"){0,60}?)\bbáo cáo", re.IGNORECASE
+)
 _PERIODS = (
     (re.compile(r"\b(?:6|sáu) tháng\b"), "half-yearly"),
     (re.compile(r"\b(?:hằng|hàng) năm\b|\bnăm\b"), "yearly"),
@@ -35,7 +58,9 @@ _DAY_PERIOD_RE = re.compile(
     re.IGNORECASE,
 )
 _PLAIN_PERIOD_RE = re.compile(
-    r"\b(?:hằng|hàng) (?P<p>năm|quý|tháng|tuần),? báo cáo|\bbáo cáo (?:định kỳ )?(?:hằng|hàng) "
+    r"\b(?:hằng|hàng) (?P<p>năm|quý|tháng|tuần)(?:\s*"
+    + _BRACKET
+    + r")?,? báo cáo|\bbáo cáo (?:định kỳ )?(?:hằng|hàng) "
     r"(?P<q>năm|quý|tháng|tuần)\b",
     re.IGNORECASE,
 )
@@ -47,6 +72,9 @@ _REPORT_RES = (
     re.compile(r"\bbáo cáo" + _REPORT_TAIL, re.IGNORECASE),
     re.compile(r"\bgửi(?:\s+về)?" + _REPORT_TAIL, re.IGNORECASE),
 )
+# "báo cáo kết quả thực hiện Kế hoạch về Ủy ban nhân dân huyện": a longer object first.
+_REPORT_LONG_RE = re.compile(r"\bbáo cáo\s(?P<object>[^.;:\n]{0,100})", re.IGNORECASE)
+_TO_RE = re.compile(r"\s(?:về|lên)\s+")
 # The closing article of a decision names who executes it; that is no follow-up task.
 _EXECUTION_RE = re.compile(r"(?:có trách nhiệm|chịu trách nhiệm)?\s*thi hành\b")
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
@@ -81,9 +109,19 @@ def _role(text: str) -> Role:
     if any(_verb_use(text, m, {"do"}, window=6) for m in _LEAD_RE.finditer(bare)):
         return "lead"
     # "sự phối hợp chặt chẽ" is a noun; "phối hợp với ..." or "phối hợp chỉ đạo" is the unit's part.
-    if any(_verb_use(text, m, _COORD_NOUNS) for m in _COORD_WORD_RE.finditer(bare)):
+    # A unit coordinates when that is what it is given to do: its first action is "phối hợp",
+    # or every one of its tasks is; one "phối hợp" task among others does not make it so.
+    if "phoi hop" not in bare:
+        return "unspecified"
+    # strip_marks keeps every character in place, so the bare lines match the text's lines.
+    lines = [(t, b) for t, b in zip(text.split("\n"), bare.split("\n"), strict=True) if b.strip()]
+    if _COORD_OPEN_RE.match(lines[0][1]) or all(_coordinates(t, b) for t, b in lines):
         return "coordinate"
     return "unspecified"
+
+
+def _coordinates(line: str, bare: str) -> bool:
+    return any(_verb_use(line, m, _COORD_NOUNS) for m in _COORD_WORD_RE.finditer(bare))
 
 
 def _coordinators(text: str) -> tuple[str, ...]:
@@ -103,6 +141,8 @@ def _recurrence(text: str) -> tuple[str | None, str | None]:
     m = _RECURRENCE_RE.search(text)
     if m:
         mid = fold(m["mid"])
+        # The period is named outside the bracket ("hằng quý (trước ngày 20 ...)").
+        mid = re.sub(_BRACKET, " ", mid) if re.sub(_BRACKET, "", mid).strip() else mid
         for rx, name in _PERIODS:
             if rx.search(mid):
                 return name, squash(m.group(0))
@@ -115,17 +155,27 @@ def _recurrence(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _report(text: str) -> tuple[str | None, str | None]:
+def _report_starts(text: str) -> Iterator[int]:
+    """Where the unit reported to may start: right after "báo cáo" / "gửi về", or after the
+    "về" that ends a longer object."""
     for rx in _REPORT_RES:
         for m in rx.finditer(text):
-            rest = text[m.end() :]
-            if not is_unit_start(rest):
-                continue
-            end = unit_end(rest)
-            unit = _DEADLINE_STOP_RE.sub("", rest[:end]).strip(" ,;:./")
-            if unit:
-                via = _VIA_RE.match(rest[end:])
-                return unit, (squash(via["via"]) if via else None)
+            yield m.end()
+    for m in _REPORT_LONG_RE.finditer(text):
+        for to in _TO_RE.finditer(text, m.start("object") - 1, m.end()):
+            yield to.end()
+
+
+def _report(text: str) -> tuple[str | None, str | None]:
+    for start in _report_starts(text):
+        rest = text[start:]
+        if not is_unit_start(rest):
+            continue
+        end = unit_end(rest)
+        unit = _DEADLINE_STOP_RE.sub("", rest[:end]).strip(" ,;:./")
+        if unit:
+            via = _VIA_RE.match(rest[end:])
+            return unit, (squash(via["via"]) if via else None)
     return None, None
 
 
@@ -177,7 +227,7 @@ def _open(p: Para, need_verb: bool) -> _Draft | None:
     unit, rest = found
     if _EXECUTION_RE.match(fold(rest)):
         return None
-    unit = drop_title(unit)
+    unit = drop_titles(unit)
     if need_verb and not giao and not rest:
         return None
     if p.kind == "num" and not giao and not rest and len(unit.split()) > 25:
@@ -281,9 +331,32 @@ class _Reader:
         elif self.draft is not None:
             self.draft.tasks.append(_capitalise(p.text))
 
+    def asked(self, text: str) -> bool:
+        """Open an assignment for "Giao/Đề nghị/Yêu cầu <unit> ..." naming a unit of its own."""
+        m = _ASK_RE.match(text)
+        if not m:
+            return False
+        body = text[m.end() :]
+        new = _open(Para("text", "", body), need_verb=False)
+        if new is None:
+            return False
+        giao = fold(text).startswith("giao")
+        plain = not giao and not text.rstrip().endswith(":")
+        if plain and (_GENERIC_RE.search(fold(new.unit)) or _CARRY_OUT_RE.match(fold(new.lead))):
+            return False
+        self.open(new).tasks.extend(split_sentences(new.lead))
+        new.lead = ""
+        return True
+
     def prose(self, p: Para, head: str) -> None:
         if head.startswith(_CLOSING):
             self.close()
+            # "Trên đây là ... Giao Phòng X theo dõi, đôn đốc ..., báo cáo UBND huyện."
+            sentences = split_sentences(p.text)
+            for k, sentence in enumerate(sentences):
+                # One that ends in a colon hands out the items under it: leave it open.
+                if self.asked(sentence) and not (k == len(sentences) - 1 and p.text.endswith(":")):
+                    self.close()
             return
         if self.region == "none" and p.text.endswith(":") and "nhiệm vụ" in p.text.lower():
             # "... tập trung thực hiện tốt một số nhiệm vụ trọng tâm sau:" opens task sections.
@@ -329,7 +402,7 @@ def _table_columns(cells: list[str]) -> dict[str, int] | None:
 def _row_assignment(
     cells: list[str], cols: dict[str, int], issued: date | None
 ) -> ParsedAssignment:
-    unit = drop_title(squash(cells[cols["lead"]]).strip(" ,;."))
+    unit = drop_titles(squash(cells[cols["lead"]]).strip(" ,;."))
     coord = cells[cols["coord"]] if "coord" in cols else ""
     when = cells[cols["time"]] if "time" in cols else ""
     deadline, deadline_text = cell_deadline(when)

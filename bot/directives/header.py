@@ -11,10 +11,12 @@ from .lines import (
     MARKER_RE,
     Lines,
     Tag,
+    column_cells,
     continues,
     copy_kind,
     first_letter_lower,
     is_delegation,
+    is_signature_title,
     stamp_label_text,
     title_kind,
 )
@@ -213,8 +215,29 @@ def walk(lines: Lines, i: int, hi: int, h: Header) -> int:
     return i
 
 
+_CONNECTIVE_END_RE = re.compile(r"(?:\s(?:và|của)|[-–,&])$")
+_CONNECTIVE_START_RE = re.compile(r"^(?:(?:và|của)\s|[-–,&]\s*\w)")
+
+
+def join_wrapped(orgs: list[str]) -> list[str]:
+    """The organisation names of a letterhead whose long lines wrapped onto the next line.
+
+    "SỞ NÔNG NGHIỆP VÀ" / "PHÁT TRIỂN NÔNG THÔN" is one name: a line that ends in a
+    connective ("VÀ", "-", ",") or one that starts with one carries on the line above.
+    """
+    out: list[str] = []
+    for org in orgs:
+        f = fold(org)
+        if out and (_CONNECTIVE_END_RE.search(fold(out[-1])) or _CONNECTIVE_START_RE.match(f)):
+            out[-1] = f"{out[-1]} {org}"
+        else:
+            out.append(org)
+    return out
+
+
 def issuer_from_orgs(orgs: list[str]) -> tuple[str | None, str | None]:
     """(issuer, parent issuer) from the capitalised lines above the number."""
+    orgs = join_wrapped(orgs)
     if not orgs:
         return None, None
     if len(orgs) == 1:
@@ -242,14 +265,51 @@ def _is_name(s: str) -> bool:
     )
 
 
+# Where the signature column starts in a line flattened with the recipients column:
+# "- Như trên; KT. CHỦ TỊCH", "- Lưu: VT. Trần Văn Hùng".
+_TAIL_CELL_RE = re.compile(r"(?<=[;:.,])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _cells(s: str) -> list[str]:
+    """The column cells of a line, the flattened signature column split off its end."""
+    out: list[str] = []
+    for cell in column_cells(s):
+        for m in _TAIL_CELL_RE.finditer(cell):
+            rest = cell[m.end() :]
+            if is_signature_title(rest) or _is_name(rest):
+                out.extend([cell[: m.start()], rest])
+                break
+        else:
+            out.append(cell)
+    return out
+
+
+def _side_by_side(lines: Lines, lo: int, hi: int) -> tuple[str | None, str | None]:
+    """(signer, title) when the signature block sits beside the "Nơi nhận" list."""
+    start = max((i for i in range(lo, hi) if lines.tags[i] is Tag.NOI_NHAN), default=None)
+    if start is None:
+        return None, None
+    cells = [c.strip() for i in range(start, hi) for c in _cells(lines.text[i])]
+    sig = [k for k, c in enumerate(cells) if is_signature_title(c)]
+    if not sig:
+        return None, None
+    last = cells[sig[-1]]
+    title = None if is_delegation(last) else squash(last)
+    name = next((c for c in cells[sig[-1] + 1 :] if _is_name(c)), None)
+    return name, title
+
+
 def signature(lines: Lines, lo: int, hi: int, used: set[int]) -> tuple[str | None, str | None]:
     """(signer, signer title) from the last signature block of the document."""
     sig = [i for i in range(lo, hi) if lines.tags[i] is Tag.SIG and i not in used]
     if not sig:
-        return None, None
+        return _side_by_side(lines, lo, hi)
     last = sig[-1]
     title = None if is_delegation(lines.text[last]) else squash(lines.text[last])
     for k in range(last + 1, min(hi, last + 30)):
         if lines.tags[k] is Tag.TEXT and _is_name(lines.text[k]):
             return lines.text[k].strip(), title
+    signer, side_title = _side_by_side(lines, lo, hi)
+    if signer:
+        return signer, side_title
     return None, title

@@ -207,6 +207,16 @@ def _tag(s: str) -> Tag:
     return Tag.TEXT
 
 
+def tag_line(s: str) -> Tag:
+    """The tag of one cleaned line, as read_lines gives it before looking at its neighbours."""
+    return _tag(s)
+
+
+def column_cells(s: str) -> list[str]:
+    """The cells of a line that lays two columns side by side ("- Như trên;      KT. CHỦ TỊCH")."""
+    return [c for c in _COLUMN_GAP_RE.split(s) if c]
+
+
 def first_letter_lower(s: str) -> bool:
     """True when the first letter of s is lower-case (the line continues a sentence)."""
     return next((c for c in s if c.isalpha()), "").islower()

@@ -13,6 +13,7 @@ from .model import ParsedDocument, Reference
 from .normalize import fold, org_case, squash
 from .reflow import Gap, Para, reflow
 from .refs import (
+    directive_references,
     fill_references,
     find_references,
     first_directive_reference,
@@ -34,6 +35,8 @@ __all__ = [
 _BODY_TAGS = {Tag.TEXT, Tag.MARKED, Tag.CAPS, Tag.TITLE}
 _OPENING = ("thực hiện", "căn cứ", "triển khai", "thi hành")
 # Lines between the bases of a decision and its articles that cite no parent.
+# Paragraphs of narrative (a review of last year) that may come before the opening one.
+_NARRATIVE_PARAS = 3
 _ASIDE = ("xét ", "theo đề nghị", "theo đề xuất", "theo văn bản đề nghị")
 _SYMBOL_KINDS = {
     "CV": "Công văn",
@@ -142,14 +145,20 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
     """The parents the opening "Thực hiện …" / "Căn cứ …" paragraphs cite.
 
     Each opening paragraph gives the first document it cites that directs work (Nghị quyết,
-    Kết luận, Chỉ thị, Kế hoạch, Chương trình, Công văn, Quyết định…); what that one in turn
-    implements ("… thực hiện Nghị quyết số 20-NQ/TW") is an ancestor, not a parent. A decision
-    lists many "Căn cứ" lines: the laws and decrees among them cite no parent.
+    Kết luận, Chỉ thị, Kế hoạch, Chương trình, Công văn, Quyết định…) and the ones joined to
+    it by "và" or a comma; what that one in turn implements ("… thực hiện Nghị quyết số
+    20-NQ/TW") is an ancestor, not a parent. A decision lists many "Căn cứ" lines: the laws
+    and decrees among them cite no parent. A review of the past year may come before the
+    opening paragraph, but not a numbered section.
     """
     refs: list[Reference] = []
+    opened = False
+    skipped = 0
     for p in paras[:16]:
         if p.kind == "caps":
             continue
+        if p.kind in ("num", "roman", "letter"):
+            break
         f = fold(p.text[:40])
         if f.startswith(_ASIDE):
             continue
@@ -158,10 +167,12 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
             at = p.text.find("sao gửi", 0, 200)
             ref = first_directive_reference(p.text[at:]) if at >= 0 else None
             refs.extend([ref] if ref else [])
-            break
-        ref = first_directive_reference(p.text)
-        if ref:
-            refs.append(ref)
+            skipped += 1
+            if opened or ref or skipped > _NARRATIVE_PARAS:
+                break
+            continue
+        opened = True
+        refs.extend(directive_references(p.text))
     return refs
 
 

@@ -85,13 +85,18 @@ def _date_at(text: str, pos: int) -> tuple[date | None, int]:
     return parse_vn_date(m.group(0))[0], m.end()
 
 
-def _reference_at(text: str, m: re.Match[str]) -> Reference:
+def _reference_span(text: str, m: re.Match[str]) -> tuple[Reference, int]:
     pos = m.end()
     when, pos = _date_at(text, pos)
     issuer, pos = _issuer_at(text, pos)
     if when is None:
         when, pos = _date_at(text, pos)
-    return Reference(number=code_of(m["num"], m["sep"], m["sym"]), date=when, issuer=issuer)
+    ref = Reference(number=code_of(m["num"], m["sep"], m["sym"]), date=when, issuer=issuer)
+    return ref, pos
+
+
+def _reference_at(text: str, m: re.Match[str]) -> Reference:
+    return _reference_span(text, m)[0]
 
 
 def find_references(text: str) -> list[Reference]:
@@ -123,6 +128,46 @@ def first_directive_reference(text: str | None) -> Reference | None:
         if _DIRECTIVE_KIND_RE.search(fold(text[max(0, m.start() - 40) : m.start()])):
             return _reference_at(text, m)
     return None
+
+
+# Between two cited documents: the second is a sibling of the first ("… và Chỉ thị số …")
+# when the text joins them with "và", "," or ";" and no sentence ends between them ...
+_SIBLING_GAP_RE = re.compile(r"(?:[,;]|\bvà)\s*(?:các\s+|những\s+)?$")
+# ... but the one the first implements ("về thực hiện Nghị quyết số …") is its ancestor.
+_NESTED_GAP_RE = re.compile(
+    r"(?:thực hiện|triển khai|thi hành|quán triệt|cụ thể hóa|sơ kết|tổng kết|theo|tại|của"
+    r"|kèm theo)\s*$"
+)
+
+
+def directive_references(text: str | None) -> list[Reference]:
+    """The first document text cites that directs work, and its siblings joined by "và"/","."""
+    if not text:
+        return []
+    out: list[Reference] = []
+    end = 0
+    for m in _CODE_RE.finditer(text):
+        if not _symbol_ok(m["num"], m["sep"], m["sym"]):
+            continue
+        base = max(0, m.start() - 40)
+        kind = _DIRECTIVE_KIND_RE.search(fold(text[base : m.start()]))
+        if out:
+            # fold() keeps positions in squashed text, so the kind word found is in place.
+            at = base + kind.start() if kind else end
+            gap = fold(text[end:at])
+            if (
+                not kind
+                or at < end
+                or re.search(r"[.!?]\s", gap)
+                or _NESTED_GAP_RE.search(gap)
+                or not _SIBLING_GAP_RE.search(gap)
+            ):
+                break
+        elif not kind:
+            continue
+        ref, end = _reference_span(text, m)
+        out.append(ref)
+    return out
 
 
 def first_reference(text: str | None) -> Reference | None:

@@ -49,9 +49,20 @@ _VERBS = {
     "mở", "đưa", "phát động", "lồng ghép", "duy trì", "tuyên dương", "khen thưởng",
     "biểu dương", "vận hành", "áp dụng", "thúc đẩy", "khuyến khích", "phân bổ", "tham gia",
     "kiến nghị", "tiếp nhận", "công bố", "đăng tải", "trang trí", "phát hành",
+    "nâng cấp", "cải tạo", "sửa chữa", "hoàn thiện", "khảo sát", "tập huấn", "lắp đặt",
+    "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
+    "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh",
 }  # fmt: skip
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
 _NOUN_BEFORE = {"các", "những", "ban", "và"}
+# A name that ends in its level ("UBND huyện", "Phòng Nội vụ huyện") ends there: a lower-case
+# word after it, unless one of these, is the verb, whether or not it is a known one.
+_LEVEL_END = {"huyện", "tỉnh", "xã", "phường", "quận", "trấn"}
+_AFTER_LEVEL = {
+    "và", "các", "những", "có", "trên", "thuộc", "trực", "liên", "tại", "ở", "nơi", "đã",
+    "được", "cùng", "với", "hoặc", "thị", "thành", "ủy", "đoàn", "hội", "nhà", "theo",
+    "trong", "ngoài", "mới", "cũ", "phía", "vùng", "miền", "biên", "khó", "đặc", "chưa",
+}  # fmt: skip
 # "tổ chức" is a noun before these ("tổ chức chính trị - xã hội", "tổ chức cơ sở đảng").
 _NOUN_AFTER = {"tổ chức": {"chính", "cơ", "đoàn", "xã", "hội", "đảng", "khoa", "thành"}}
 _NOT_UNIT_AFTER = {
@@ -95,6 +106,22 @@ def drop_title(unit: str) -> str:
     if fold(rest).startswith(("các ", "những ")):
         return rest
     return rest[:1].upper() + rest[1:]
+
+
+_LIST_SEP_RE = re.compile(r"(\s*[,;]\s*|\s+và\s+)")
+
+
+def drop_titles(unit: str) -> str:
+    """A list of units without the person's title before any of them.
+
+    "Trưởng phòng Văn hóa và Thông tin, Giám đốc Trung tâm Văn hóa - Truyền thông huyện"
+    -> "Phòng Văn hóa và Thông tin, Trung tâm Văn hóa - Truyền thông huyện".
+    """
+    parts = _LIST_SEP_RE.split(drop_title(unit))
+    for i in range(2, len(parts), 2):
+        if parts[i] and _title_words(parts[i]):
+            parts[i] = drop_title(parts[i])
+    return "".join(parts)
 
 
 def _words(text: str, n: int) -> list[str]:
@@ -163,6 +190,16 @@ def _unit_end_within(text: str, window: int) -> int | None:
         word = tok.group(0)
         if i and (word.startswith("(") or "\n" in text[toks[i - 1].end() : tok.start()]):
             return tok.start()
+        if (
+            i >= 2
+            and word[:1].islower()
+            and folded[i - 1] in _LEVEL_END
+            and folded[i - 2] not in ("các", "những", "cấp", "thị", "và")
+            and folded[i].strip("./") not in _AFTER_LEVEL
+            and not text[toks[i - 1].end() : tok.start()].strip()
+            and not toks[i - 1].group(0).endswith((",", ";", ":"))
+        ):
+            return tok.start()
         if i and word[:1].islower() and folded[i - 1] not in _NOUN_BEFORE:
             for size in (3, 2, 1):
                 phrase = " ".join(folded[i : i + size])
@@ -209,10 +246,17 @@ def _bare(piece: str, pattern: re.Pattern[str]) -> bool:
     return not rest or rest[0][:1].islower()
 
 
-def _joins(last: str, piece: str) -> bool:
+# "Văn phòng HĐND và UBND huyện" is one office serving both bodies.
+_JOINT_OFFICE_RE = re.compile(r"\bvăn phòng (?:hđnd|hội đồng nhân dân|đoàn đbqh)$")
+_JOINT_BODY_RE = re.compile(r"^(?:ubnd|ủy ban nhân dân|hđnd|hội đồng nhân dân)\b")
+
+
+def _joins(last: str, piece: str, sep: str = ",") -> bool:
     if not is_unit_start(piece):
         return True
     last_f = fold(last)
+    if sep.strip() == "và" and _JOINT_OFFICE_RE.search(last_f):
+        return bool(_JOINT_BODY_RE.match(fold(piece)))
     if _bare(piece, _LEVEL_UY_RE) and _HAS_LEVEL_UY_RE.search(last_f):
         # "các huyện ủy, thị ủy, thành ủy" lists levels of one group.
         return True
@@ -247,7 +291,7 @@ def split_units(unit: str) -> tuple[str, ...]:
         for sep, piece in zip(parts[1::2], parts[2::2], strict=True):
             if not piece:
                 continue
-            if _joins(last, piece):
+            if _joins(last, piece, sep):
                 group += sep + piece
             else:
                 out.append(group)
