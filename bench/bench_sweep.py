@@ -35,9 +35,11 @@ class Counter:
         self.count = 0
 
     def address(self, person: Recipient) -> str | None:
+        """Everyone is reachable by their Telegram id."""
         return str(person.telegram_id)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
+        """Count the message."""
         self.count += 1
 
 

@@ -90,6 +90,7 @@ class _Draft:
     marker: str | None = None
 
     def text(self) -> str:
+        """The draft's text so far, as one string."""
         # One task per line, so that a unit read after "báo cáo" cannot run into the next task.
         return "\n".join(t for t in [self.lead, *self.tasks] if t)
 
@@ -256,16 +257,19 @@ class _Reader:
         self.draft: _Draft | None = None
 
     def close(self) -> None:
+        """Finish the assignment being read, if any."""
         if self.draft is not None:
             self.assignments.append(_finish(self.draft, self.issued))
             self.draft = None
 
     def open(self, draft: _Draft) -> _Draft:
+        """Start reading a new assignment."""
         self.close()
         self.draft = draft
         return draft
 
     def read(self, p: Para) -> None:
+        """Take one paragraph of the section."""
         # Headings are short; of a long paragraph only the opening words matter here.
         head = fold(p.text if len(p.text) <= 120 else p.text[:120])
         if p.kind == "row":
@@ -300,6 +304,7 @@ class _Reader:
         self.assignments.append(_row_assignment(cells, cols, self.issued))
 
     def numbered(self, p: Para, head: str) -> None:
+        """A numbered paragraph: a unit heading, or a task of the current unit."""
         if _bare(head).rstrip(".:").endswith(_IMPL) and len(head.split()) <= 6:
             self.close()
             self.region = "impl"
@@ -324,6 +329,7 @@ class _Reader:
             draft.tasks.append(p.text)
 
     def item(self, p: Para) -> None:
+        """A bulleted paragraph: a task, or a unit with its verb."""
         new = _open(p, need_verb=True) if self.region in ("none", "impl") else None
         if new:
             self.open(new).tasks.append(new.lead)
@@ -349,6 +355,7 @@ class _Reader:
         return True
 
     def prose(self, p: Para, head: str) -> None:
+        """A plain paragraph: a 'Giao …' sentence, or more of the current task."""
         if head.startswith(_CLOSING):
             self.close()
             # "Trên đây là ... Giao Phòng X theo dõi, đôn đốc ..., báo cáo UBND huyện."
