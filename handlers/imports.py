@@ -10,7 +10,7 @@ from bot.chat import Reply, Request
 from bot.dates import DateError, parse_date
 from bot.directives.readers import MAX_BYTES, DocumentError, read_document
 from bot.domain import Official, TaskView
-from bot.importer import apply_import, directory_of, plan_import
+from bot.importer import PlannedDirective, apply_import, directory_of, plan_import
 from bot.services import Services
 from handlers.base import error, say
 
@@ -39,14 +39,17 @@ async def receive_file(svc: Services, req: Request, me: Official) -> list[Reply]
     if not any(p.assignments for p in plans):
         return error(svc, "no_assignments")
     pending = await svc.store.add_pending(me.id, attachment.file_name, text, svc.now())
-    return await preview(svc, pending)
+    return await preview(svc, pending, plans)
 
 
-async def preview(svc: Services, pending_id: int) -> list[Reply]:
+async def preview(
+    svc: Services, pending_id: int, plans: list[PlannedDirective] | None = None
+) -> list[Reply]:
     """The preview of an import with its corrections, with confirm and cancel buttons."""
     pending = await svc.store.pending(pending_id)
     assert pending is not None
-    plans = await plan_import(svc.store, pending.text, pending.edits)
+    if plans is None:
+        plans = await plan_import(svc.store, pending.text, pending.edits)
     buttons = (("✅ Xác nhận", f"imp:ok:{pending_id}"), ("❌ Hủy", f"imp:no:{pending_id}"))
     return [
         say(
