@@ -1,0 +1,252 @@
+"""Queries on directives: their parents, chain links, revisions and tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import cast
+
+from bot.domain import Directive, TaskView
+from storage.base import StoreBase, _date, _iso
+from storage.records import (
+    _TASK_VIEW_SQL,
+    NewDirective,
+    NewTask,
+    ParentRef,
+    Revision,
+    _task_from_row,
+)
+
+
+class DirectiveQueries(StoreBase):
+    """Directives, the documents they implement, and their tasks."""
+
+    # -- directives and tasks ------------------------------------------------
+
+    async def directive_id(self, key: str) -> int | None:
+        """The id of the directive stored under `key`, if any."""
+        row = await self._one("SELECT id FROM directives WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    async def add_directive(self, new: NewDirective, now: datetime) -> int:
+        """Store a directive with its parents and tasks in one transaction; return its id."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "INSERT INTO directives (key, code, kind, issuer, issued_on, subject, source_text,"
+                " source_sha256, issuer_unit_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.key,
+                    new.code,
+                    new.kind,
+                    new.issuer,
+                    new.issued_on.isoformat() if new.issued_on else None,
+                    new.subject,
+                    new.source_text,
+                    new.source_sha256,
+                    new.issuer_unit_id,
+                    _iso(now),
+                ),
+            )
+            directive_id = cast(int, cur.lastrowid)
+            await self._insert_parents(directive_id, new.parents)
+            await self._insert_tasks(directive_id, list(enumerate(new.tasks)), now)
+        await self.link_chain(directive_id)
+        return directive_id
+
+    async def _insert_parents(self, directive_id: int, parents: Sequence[ParentRef]) -> None:
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO directive_parents (directive_id, code, issued_on, issuer) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (directive_id, p.code, p.issued_on.isoformat() if p.issued_on else None, p.issuer)
+                for p in parents
+            ],
+        )
+
+    async def _insert_tasks(
+        self, directive_id: int, tasks: Sequence[tuple[int, NewTask]], now: datetime
+    ) -> None:
+        await self._db.executemany(
+            "INSERT INTO tasks (directive_id, unit_id, seq, role, text, deadline, recurrence, "
+            "report_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    directive_id,
+                    t.unit_id,
+                    seq,
+                    t.role,
+                    t.text,
+                    t.deadline.isoformat() if t.deadline else None,
+                    t.recurrence,
+                    t.report_to,
+                    _iso(now),
+                )
+                for seq, t in tasks
+            ],
+        )
+
+    async def directive_source(self, directive_id: int) -> str | None:
+        """The SHA-256 of the text a directive was last imported from."""
+        row = await self._one("SELECT source_sha256 FROM directives WHERE id = ?", (directive_id,))
+        return row[0] if row else None
+
+    async def revise_directive(
+        self, directive_id: int, new: NewDirective, now: datetime
+    ) -> Revision:
+        """Apply a corrected version: tasks are matched per unit in order, so progress is kept."""
+        rows = await self._all(
+            "SELECT t.id, t.unit_id, t.seq, EXISTS (SELECT 1 FROM updates u WHERE u.task_id = t.id)"
+            " FROM tasks t WHERE t.directive_id = ? ORDER BY t.seq",
+            (directive_id,),
+        )
+        old: dict[tuple[int, int], tuple[int, bool]] = {}
+        counts: dict[int, int] = {}
+        for task_id, unit, _seq, has_updates in rows:
+            old[(unit, counts.get(unit, 0))] = (task_id, bool(has_updates))
+            counts[unit] = counts.get(unit, 0) + 1
+        next_seq = max((r[2] for r in rows), default=-1) + 1
+        kept = added = 0
+        fresh: list[tuple[int, NewTask]] = []
+        counts.clear()
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE directives SET kind = ?, issuer = ?, subject = ?, source_text = ?,"
+                " source_sha256 = ?, issuer_unit_id = ? WHERE id = ?",
+                (
+                    new.kind,
+                    new.issuer,
+                    new.subject,
+                    new.source_text,
+                    new.source_sha256,
+                    new.issuer_unit_id,
+                    directive_id,
+                ),
+            )
+            await db.execute(
+                "DELETE FROM directive_parents WHERE directive_id = ?", (directive_id,)
+            )
+            await self._insert_parents(directive_id, new.parents)
+            for task in new.tasks:
+                slot = (task.unit_id, counts.get(task.unit_id, 0))
+                counts[task.unit_id] = slot[1] + 1
+                match = old.pop(slot, None)
+                if match is None:
+                    fresh.append((next_seq + len(fresh), task))
+                    continue
+                await db.execute(
+                    "UPDATE tasks SET role = ?, text = ?, deadline = ?, recurrence = ?,"
+                    " report_to = ? WHERE id = ?",
+                    (
+                        task.role,
+                        task.text,
+                        task.deadline.isoformat() if task.deadline else None,
+                        task.recurrence,
+                        task.report_to,
+                        match[0],
+                    ),
+                )
+                kept += 1
+            await self._insert_tasks(directive_id, fresh, now)
+            added = len(fresh)
+            # A task the correction dropped goes, unless officials already reported on it.
+            dropped = [task_id for task_id, has_updates in old.values() if not has_updates]
+            await db.executemany("DELETE FROM tasks WHERE id = ?", [(t,) for t in dropped])
+        await self.link_chain(directive_id)
+        return Revision(
+            kept=kept, added=added, removed=len(dropped), retained=len(old) - len(dropped)
+        )
+
+    async def link_chain(self, directive_id: int) -> None:
+        """Link a directive to the stored documents it cites and to those that cite it."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE directive_parents SET parent_id = (SELECT d.id FROM directives d"
+                " WHERE d.code = directive_parents.code ORDER BY d.id LIMIT 1)"
+                " WHERE directive_id = ? AND parent_id IS NULL",
+                (directive_id,),
+            )
+            await db.execute(
+                "UPDATE directive_parents SET parent_id = ?"
+                " WHERE code = (SELECT code FROM directives WHERE id = ?)"
+                " AND parent_id IS NULL AND directive_id != ?",
+                (directive_id, directive_id, directive_id),
+            )
+            # A child's tasks roll up under the parent's task for the unit that issued the child.
+            await db.execute(
+                """UPDATE tasks SET parent_task_id = (
+                       SELECT pt.id FROM directive_parents dp
+                       JOIN directives child ON child.id = dp.directive_id
+                       JOIN tasks pt ON pt.directive_id = dp.parent_id
+                                    AND pt.unit_id = child.issuer_unit_id
+                       WHERE dp.directive_id = tasks.directive_id
+                       ORDER BY pt.role != 'lead', dp.rowid, pt.seq LIMIT 1)
+                   WHERE parent_task_id IS NULL AND directive_id IN (
+                       SELECT ? UNION SELECT directive_id FROM directive_parents
+                       WHERE parent_id = ?)""",
+                (directive_id, directive_id),
+            )
+
+    async def parent_task(self, task_id: int) -> int | None:
+        """The task in the parent directive that this task implements, if linked."""
+        row = await self._one("SELECT parent_task_id FROM tasks WHERE id = ?", (task_id,))
+        return row[0] if row else None
+
+    async def parent_ids(self, directive_id: int) -> list[int]:
+        """The stored directives this directive cites."""
+        rows = await self._all(
+            "SELECT parent_id FROM directive_parents WHERE directive_id = ? AND parent_id IS NOT NULL"
+            " ORDER BY rowid",
+            (directive_id,),
+        )
+        return [r[0] for r in rows]
+
+    async def directives(self) -> list[Directive]:
+        """Every stored directive, oldest import first."""
+        rows = await self._all(
+            "SELECT id, code, kind, issuer, issued_on, subject FROM directives ORDER BY id"
+        )
+        return [Directive(r[0], r[1], r[2], r[3], _date(r[4]), r[5]) for r in rows]
+
+    async def parents(self, directive_id: int) -> list[ParentRef]:
+        """The documents a directive implements, as cited in it."""
+        rows = await self._all(
+            "SELECT code, issued_on, issuer FROM directive_parents WHERE directive_id = ?",
+            (directive_id,),
+        )
+        return [ParentRef(r[0], _date(r[1]), r[2]) for r in rows]
+
+    async def task(self, task_id: int) -> TaskView | None:
+        """A task by id, with its latest progress."""
+        row = await self._one(_TASK_VIEW_SQL + " WHERE t.id = ?", (task_id,))
+        return _task_from_row(row) if row else None
+
+    async def tasks_of_units(self, unit_ids: Sequence[int]) -> list[TaskView]:
+        """The tasks of the given units, with their latest progress."""
+        if not unit_ids:
+            return []
+        marks = ",".join("?" * len(unit_ids))
+        rows = await self._all(
+            _TASK_VIEW_SQL + f" WHERE t.unit_id IN ({marks}) ORDER BY t.id", unit_ids
+        )
+        return [_task_from_row(row) for row in rows]
+
+    async def tasks_of_directive(self, directive_id: int) -> list[TaskView]:
+        """A directive's tasks, in document order."""
+        rows = await self._all(
+            _TASK_VIEW_SQL + " WHERE t.directive_id = ? ORDER BY t.seq", (directive_id,)
+        )
+        return [_task_from_row(row) for row in rows]
+
+    async def open_tasks_with_deadline(self) -> list[TaskView]:
+        """Every open task that has a deadline: what the nudge sweep looks at."""
+        rows = await self._all(
+            _TASK_VIEW_SQL + " WHERE t.status = 'open' AND t.deadline IS NOT NULL ORDER BY t.id"
+        )
+        return [_task_from_row(row) for row in rows]
+
+    async def set_deadline(self, task_id: int, deadline: date) -> None:
+        """Give a task a new deadline."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE tasks SET deadline = ? WHERE id = ?", (deadline.isoformat(), task_id)
+            )

@@ -1,0 +1,118 @@
+"""The frozen dataclasses the Store takes and returns, and the rows they are read from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+from bot.domain import Official, OfficialRole, TaskRole, TaskStatus, TaskView
+from storage.base import _date
+
+_TASK_VIEW_SQL = """
+SELECT t.id, t.directive_id, d.code, t.unit_id, u.name, t.role, t.text, t.deadline, t.status,
+       lu.text, (SELECT percent FROM updates
+                 WHERE task_id = t.id AND percent IS NOT NULL ORDER BY id DESC LIMIT 1),
+       lu.created_at
+FROM tasks t
+JOIN directives d ON d.id = t.directive_id
+JOIN units u ON u.id = t.unit_id
+LEFT JOIN updates lu ON lu.id = (SELECT MAX(id) FROM updates WHERE task_id = t.id)
+"""
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task to store with a new directive."""
+
+    unit_id: int
+    role: TaskRole
+    text: str
+    deadline: date | None = None
+    recurrence: str | None = None
+    report_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ParentRef:
+    """A document a stored directive implements."""
+
+    code: str
+    issued_on: date | None
+    issuer: str | None
+
+
+@dataclass(frozen=True)
+class NewDirective:
+    """A directive to store (or to revise a stored one with)."""
+
+    key: str
+    code: str
+    kind: str | None
+    issuer: str | None
+    issued_on: date | None
+    subject: str | None
+    source_text: str
+    source_sha256: str
+    issuer_unit_id: int | None
+    parents: Sequence[ParentRef]
+    tasks: Sequence[NewTask]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What applying a corrected version changed."""
+
+    kept: int
+    added: int
+    removed: int
+    retained: int
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    """A directive file sent in chat, awaiting confirmation."""
+
+    id: int
+    official_id: int
+    file_name: str
+    text: str
+    edits: dict[str, Any]
+    state: str
+
+
+def _task_from_row(row: Sequence[Any]) -> TaskView:
+    return TaskView(
+        id=row[0],
+        directive_id=row[1],
+        directive_code=row[2],
+        unit_id=row[3],
+        unit_name=row[4],
+        role=cast(TaskRole, row[5]),
+        text=row[6],
+        deadline=_date(row[7]),
+        status=TaskStatus(row[8]),
+        last_note=row[9],
+        last_percent=row[10],
+        last_update_at=datetime.fromisoformat(row[11]) if row[11] else None,
+    )
+
+
+def _official_from_row(row: Sequence[Any]) -> Official:
+    return Official(
+        id=row[0],
+        unit_id=row[1],
+        unit_name=row[2],
+        name=row[3],
+        role=cast(OfficialRole, row[4]),
+        telegram_id=row[5],
+        zalo_id=row[6],
+        phone=row[7],
+    )
+
+
+_OFFICIAL_SQL = """
+SELECT o.id, o.unit_id, u.name, o.name, o.role, o.telegram_id, o.zalo_id, o.phone
+FROM officials o JOIN units u ON u.id = o.unit_id
+"""
