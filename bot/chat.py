@@ -75,6 +75,10 @@ def split_text(text: str, limit: int) -> list[str]:
         cut = rest.rfind("\n", 0, limit)
         if cut <= 0:
             cut = limit
+            # Never split an HTML entity ("&amp;") or a tag across two messages.
+            opened = max(rest.rfind("&", 0, cut), rest.rfind("<", 0, cut))
+            if opened > 0 and not any(c in rest[opened:cut] for c in ";>"):
+                cut = opened
         pieces.append(rest[:cut].rstrip("\n"))
         rest = rest[cut:].lstrip("\n")
     if rest or not pieces:

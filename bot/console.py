@@ -8,6 +8,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import datetime, time
 from pathlib import Path
 
 from bot.chat import Attachment, Reply, Request
@@ -137,7 +138,9 @@ async def chat(svc: Services, read: Read, write: Callable[[str], None]) -> None:
             if text in ("/doi", "/switch"):
                 break
             if text in ("/nhac", "/nudge"):
-                result = await sweep(svc, sender)
+                # As the morning sweep would today, whatever the hour the demo is run at.
+                morning = datetime.combine(svc.today(), time(svc.nudge_hour + 1), svc.tz)
+                result = await sweep(svc, sender, morning)
                 write(f"Nhắc hạn: đã gửi {result.sent} tin.\n")
                 continue
             message_id += 1

@@ -13,6 +13,9 @@ import holidays
 _NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?\s*$")
 
 
+MAX_YEARS_AHEAD = 20
+
+
 class DateError(ValueError):
     """A date that cannot be used, with the reason as a message code."""
 
@@ -23,8 +26,12 @@ class DateError(ValueError):
 
 def parse_date(text: str, today: date, *, allow_past: bool = False) -> date:
     """Read a Vietnamese date (27/02/2024, 30/6, "cuối tháng 6", "quý III/2025"); DateError if not."""
-    found = _numeric(text, today) if _NUMERIC.match(text) else _natural(text, today)
-    if found is None:
+    try:
+        found = _numeric(text, today) if _NUMERIC.match(text) else _natural(text, today)
+    except (ValueError, OverflowError):  # a year like 0000 or 9999 at a month's end
+        found = None
+    # A deadline decades away is a typing slip, and would not fit the calendar maths.
+    if found is None or found.year > today.year + MAX_YEARS_AHEAD:
         raise DateError("bad_date")
     if not allow_past and found < today:
         raise DateError("past_date")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -142,7 +143,8 @@ async def plan_import(
     unit_fixes: dict[str, int] = (edits or {}).get("unit", {})
     plans = []
     number = 0
-    for doc in parse_text(text):
+    # Parsing a long file takes a while; the bot keeps answering others meanwhile.
+    for doc in await asyncio.to_thread(parse_text, text):
         key = directive_key(doc)
         sha = hashlib.sha256(doc.text.encode()).hexdigest()
         assignments = []

@@ -37,12 +37,16 @@ def slots(
     def at(day: date) -> datetime:
         return datetime.combine(day, time(hour), tz)
 
+    def before(kind: str, day: date) -> Slot:
+        # Shifted off a weekend, a nudge says how many days are really left.
+        return Slot(kind, (deadline - day).days, at(day))
+
     found = [
-        Slot(f"before-{n}", n, at(working_day_on_or_before(deadline - timedelta(days=n))))
+        before(f"before-{n}", working_day_on_or_before(deadline - timedelta(days=n)))
         for n in sorted(set(days_before), reverse=True)
         if n > 0
     ]
-    found.append(Slot("due", 0, at(working_day_on_or_before(deadline))))
+    found.append(before("due", working_day_on_or_before(deadline)))
     found.append(Slot("overdue", -1, at(working_day_on_or_after(deadline + timedelta(days=1)))))
     # A holiday shift can bring two slots to one day; the later kind says more.
     unique: dict[datetime, Slot] = {}

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.chat import Reply
-from bot.domain import Recipient
+from bot.domain import Recipient, TaskView
 from bot.nudges import plan
 from bot.services import Services
 from messages import render
 
 log = logging.getLogger(__name__)
+# Nudges go out from the nudge hour until 20:00 local time.
+QUIET_FROM = 20
 
 
 class DeliveryError(Exception):
@@ -38,46 +40,62 @@ class SweepResult:
     failed: int = 0
     skipped: int = 0
 
+    def __add__(self, other: SweepResult) -> SweepResult:
+        return SweepResult(
+            self.sent + other.sent, self.failed + other.failed, self.skipped + other.skipped
+        )
+
 
 async def sweep(svc: Services, sender: Sender, now: datetime | None = None) -> SweepResult:
     """Send every nudge due at `now` (default: the clock) that was not sent before."""
     now = now or svc.now()
-    store = svc.store
-    sent = failed = skipped = 0
+    if not svc.nudge_hour <= now.astimezone(svc.tz).hour < QUIET_FROM:
+        return SweepResult()  # nobody is nudged at night; the morning sweep catches up
+    result = SweepResult()
     people: dict[int, list[Recipient]] = {}  # one lookup per unit, not per task
-    for task in await store.open_tasks_with_deadline():
-        assert task.deadline is not None
-        owed = plan(task.deadline, now, svc.nudge_days, svc.nudge_hour, svc.tz)
-        if owed.current is None:
+    for task in await svc.store.open_tasks_with_deadline():
+        try:
+            result += await _nudge_task(svc, sender, task, now, people)
+        except Exception:
+            # One bad row must not stop the nudges of every task after it.
+            log.exception("nudging task %s failed; the next sweep tries again", task.id)
+    return result
+
+
+async def _nudge_task(
+    svc: Services,
+    sender: Sender,
+    task: TaskView,
+    now: datetime,
+    people: dict[int, list[Recipient]],
+) -> SweepResult:
+    assert task.deadline is not None
+    owed = plan(task.deadline, now, svc.nudge_days, svc.nudge_hour, svc.tz)
+    if owed.current is None:
+        return SweepResult()
+    store, kind, cycle = svc.store, owed.current.kind, task.deadline.isoformat()
+    if task.unit_id not in people:
+        people[task.unit_id] = await store.recipients(task.unit_id)
+    sent = failed = 0
+    text = render("nudge", svc.locale, kind=kind, days=owed.current.days, task=task)
+    for person in people[task.unit_id]:
+        chat_id = sender.address(person)
+        if chat_id is None:
             continue
-        cycle = task.deadline.isoformat()
-        if task.unit_id not in people:
-            people[task.unit_id] = await store.recipients(task.unit_id)
-        for person in people[task.unit_id]:
-            chat_id = sender.address(person)
-            if chat_id is None:
-                continue
-            for old in owed.superseded:
-                await store.skip_nudge(task.id, person.official_id, old.kind, cycle, now)
-            if not await store.claim_nudge(
-                task.id, person.official_id, owed.current.kind, cycle, now
-            ):
-                continue
-            text = render(
-                "nudge", svc.locale, kind=owed.current.kind, days=owed.current.days, task=task
-            )
-            try:
-                await sender.send(chat_id, Reply(text, task_id=task.id))
-            except DeliveryError as exc:
-                log.warning("nudge for task %s to %s failed: %s", task.id, person.name, exc)
-                await store.finish_nudge(
-                    task.id, person.official_id, owed.current.kind, cycle, "failed", now
-                )
-                failed += 1
-                continue
-            await store.finish_nudge(
-                task.id, person.official_id, owed.current.kind, cycle, "sent", now
-            )
-            sent += 1
-        skipped += len(owed.superseded)
-    return SweepResult(sent=sent, failed=failed, skipped=skipped)
+        for old in owed.superseded:
+            await store.skip_nudge(task.id, person.official_id, old.kind, cycle, now)
+        if not await store.claim_nudge(task.id, person.official_id, kind, cycle, now):
+            continue
+        try:
+            await sender.send(chat_id, Reply(text, task_id=task.id))
+        except BaseException as exc:
+            # Not sent (refused, or cut short by shutdown): the next sweep tries again.
+            await store.finish_nudge(task.id, person.official_id, kind, cycle, "failed", now)
+            if not isinstance(exc, DeliveryError):
+                raise
+            log.warning("nudge for task %s to %s failed: %s", task.id, person.name, exc)
+            failed += 1
+            continue
+        await store.finish_nudge(task.id, person.official_id, kind, cycle, "sent", now)
+        sent += 1
+    return SweepResult(sent=sent, failed=failed, skipped=len(owed.superseded))

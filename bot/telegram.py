@@ -178,13 +178,13 @@ def build_application(
         if request is None:
             return
         for reply in await dispatch(svc, request):
+            # What dispatch did is stored; a reply Telegram refuses must not be reported to
+            # the user as "nothing was recorded", nor stop the replies after it.
             try:
                 await sender.send(request.chat_id, reply)
-            except DeliveryError:
-                if reply.to is None:
-                    raise
-                # Telling other units is best effort; one blocked official must not fail the rest.
-                log.warning("could not tell %s about new tasks", reply.to.name)
+            except DeliveryError as exc:
+                who = reply.to.name if reply.to else request.chat_id
+                log.warning("could not send a reply to %s: %s", who, exc)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling %s", update, exc_info=context.error)

@@ -14,6 +14,7 @@ from bot.importer import PlannedDirective, apply_import, directory_of, plan_impo
 from bot.services import Services
 from handlers.base import error, say
 
+_BUTTON = re.compile(r"imp:(ok|no):([0-9]{1,9})")
 _EDIT = re.compile(
     r"^\s*#?(\d{1,4})\s+(hạn|han|deadline|đơn vị|don vi|unit)\s*:?\s+(.+?)\s*$",
     re.IGNORECASE | re.DOTALL,
@@ -94,33 +95,37 @@ async def correct(svc: Services, req: Request, me: Official, pending_id: int) ->
 
 async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
     """The confirm or cancel button of a preview."""
-    parts = (req.callback or "").split(":")
-    if len(parts) != 3 or parts[0] != "imp" or not parts[2].isdigit():
+    button = _BUTTON.fullmatch(req.callback or "")
+    if button is None:
         return error(svc, "unknown_command")
-    pending = await svc.store.pending(int(parts[2]))
+    pending = await svc.store.pending(int(button[2]))
     if pending is None or pending.state != "open" or pending.official_id != me.id:
         return error(svc, "import_closed")
-    if parts[1] == "no":
+    if button[1] == "no":
         await svc.store.close_pending(pending.id, "cancelled")
         return [say(svc, "import_cancelled", file_name=pending.file_name)]
-    if not await svc.store.close_pending(pending.id, "confirmed"):
-        return error(svc, "import_closed")  # a second press of the button
     plans = await plan_import(svc.store, pending.text, pending.edits)
+    # Stored before the import is closed, so a failure leaves it open to confirm again; a
+    # second press finds every document stored already and adds nothing.
     result = await apply_import(svc.store, plans, svc.now())
-    tasks: list[TaskView] = []
-    for directive_id in result.directive_ids:
-        tasks += await svc.store.tasks_of_directive(directive_id)
+    if not await svc.store.close_pending(pending.id, "confirmed"):
+        return error(svc, "import_closed")
+    fresh: list[TaskView] = []
+    for directive_id in result.added:
+        fresh += await svc.store.tasks_of_directive(directive_id)
+    revised = sum(r.kept + r.added for _, r in result.revised)
     replies = [
         say(
             svc,
             "import_done",
             added=len(result.added),
             revised=len(result.revised),
-            tasks=len(tasks),
-            undated=sum(1 for t in tasks if t.deadline is None),
+            tasks=len(fresh) + revised,
+            undated=sum(1 for t in fresh if t.deadline is None),
         )
     ]
-    return replies + await _announce(svc, tasks)
+    # Units hear about new directives; a corrected version changes tasks they already know.
+    return replies + await _announce(svc, fresh)
 
 
 async def _announce(svc: Services, tasks: list[TaskView]) -> list[Reply]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
@@ -23,15 +24,19 @@ class StoreBase:
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        # Handlers and the sweep share this connection; a commit or rollback must not land in
+        # the middle of another task's transaction.
+        self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        try:
-            yield self._db
-        except BaseException:
-            await self._db.rollback()
-            raise
-        await self._db.commit()
+        async with self._write_lock:
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.rollback()
+                raise
+            await self._db.commit()
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self._db.execute(sql, tuple(params)) as cur:

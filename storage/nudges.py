@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.domain import Recipient
@@ -12,6 +12,8 @@ NudgeState = Literal["sending", "sent", "skipped", "failed"]
 
 # A nudge that failed this often is given up on, so a blocked bot does not retry forever.
 MAX_NUDGE_ATTEMPTS = 5
+# A send takes seconds; a claim this old belongs to a process that is gone.
+STALE_CLAIM = timedelta(minutes=15)
 
 
 class NudgeQueries(StoreBase):
@@ -31,15 +33,21 @@ class NudgeQueries(StoreBase):
     async def claim_nudge(
         self, task_id: int, official_id: int, kind: str, cycle: str, now: datetime
     ) -> bool:
-        """Reserve a nudge for sending; False if it was sent, skipped, or is given up on."""
+        """Reserve a nudge for sending; False if it was sent, skipped, or is given up on.
+
+        A claim left "sending" by a process that died mid-send is taken again once stale:
+        in that rare case the official may get the nudge twice rather than never.
+        """
+        stale = _iso(now - STALE_CLAIM)
         async with self._transaction() as db:
             cur = await db.execute(
                 "INSERT INTO nudges (task_id, official_id, kind, cycle, state, attempts, updated_at)"
                 " VALUES (?, ?, ?, ?, 'sending', 1, ?)"
                 " ON CONFLICT DO UPDATE SET state = 'sending', attempts = attempts + 1,"
                 " updated_at = excluded.updated_at"
-                " WHERE state = 'failed' AND attempts < ?",
-                (task_id, official_id, kind, cycle, _iso(now), MAX_NUDGE_ATTEMPTS),
+                " WHERE (state = 'failed' OR (state = 'sending' AND updated_at < ?))"
+                " AND attempts < ?",
+                (task_id, official_id, kind, cycle, _iso(now), stale, MAX_NUDGE_ATTEMPTS),
             )
             return cur.rowcount > 0
 

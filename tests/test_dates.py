@@ -40,6 +40,10 @@ def test_parse_date(text: str, expected: date) -> None:
         ("31/02/2027", "bad_date"),
         ("hôm kia nữa", "bad_date"),
         ("99/99", "bad_date"),
+        ("31/12/9999", "bad_date"),
+        ("quý 4/9999", "bad_date"),
+        ("cuối tháng 12/9999", "bad_date"),
+        ("quý 1/0000", "bad_date"),
     ],
 )
 def test_unusable_dates(text: str, code: str) -> None:

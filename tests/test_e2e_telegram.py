@@ -229,11 +229,22 @@ async def test_the_running_bot_sweeps_on_its_own(running: Running) -> None:
 async def test_a_failure_is_explained_to_the_user_and_reported_to_the_admin(
     running: Running,
 ) -> None:
-    running.fake.fail_next("sendMessage", 400, description="Bad Request: can't parse entities")
-    running.fake.add_text(PHUC, "/start")
-    [apology] = await running.fake.wait_for_messages(PHUC, 1)
+    running.fake.fail_next("getFile", 500)  # the file cannot be fetched
+    running.fake.add_document(TRI, "kh.txt", PLAN.read_bytes())
+    [apology] = await running.fake.wait_for_messages(TRI, 1)
     assert "dondoc gặp lỗi khi xử lý yêu cầu này" in apology.plain_text
     [notice] = await running.fake.wait_for_messages(ADMIN, 1)
-    assert "dondoc gặp lỗi" in notice.plain_text and str(PHUC) in notice.plain_text
+    assert "dondoc gặp lỗi" in notice.plain_text and str(TRI) in notice.plain_text
     assert "Traceback" not in apology.plain_text + notice.plain_text
-    assert "Xin chào" in await running.ask(PHUC, "/start")  # and the bot keeps going
+    assert "Xin chào" in await running.ask(TRI, "/start")  # and the bot keeps going
+
+
+async def test_a_refused_reply_does_not_claim_nothing_was_recorded(running: Running) -> None:
+    ids = await running.task_ids()
+    mine = next(v for k, v in ids.items() if k.startswith("Chủ trì, phối hợp các cơ quan"))
+    running.fake.fail_next("sendMessage", 400, description="Bad Request: can't parse entities")
+    running.fake.add_text(MAI, f"/capnhat #{mine} đạt 20%")
+    assert "Xin chào" in await running.ask(MAI, "/start")
+    assert all("Chưa có gì được ghi" not in m.plain_text for m in running.fake.messages_to(MAI))
+    async with Store.open(running.settings.db) as store:
+        assert await store.update_count(mine) == 1

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import asyncio
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.chat import Reply
 from bot.domain import Official, Recipient
@@ -145,3 +148,67 @@ async def test_done_tasks_get_no_nudge(
     clock.set_local(date(2026, 12, 8))
     outbox = Outbox()
     assert (await sweep(svc, outbox)).sent == 0
+
+
+async def test_nobody_is_nudged_at_night(
+    svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    await _setup(store, clock, roster)
+    outbox = Outbox()
+    clock.set_local(date(2026, 11, 27), hour=21)
+    assert (await sweep(svc, outbox)).sent == 0
+    clock.set_local(date(2026, 11, 30), hour=8)  # Monday morning: the missed nudge goes out
+    assert (await sweep(svc, outbox)).sent == 2
+
+
+class Interrupted(Outbox):
+    """A sender cut short, as by a shutdown in the middle of a send."""
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        raise asyncio.CancelledError
+
+
+async def test_a_send_cut_short_is_retried(
+    svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    await _setup(store, clock, roster)
+    clock.set_local(date(2026, 11, 27))
+    with pytest.raises(asyncio.CancelledError):
+        await sweep(svc, Interrupted())
+    outbox = Outbox()
+    assert (await sweep(svc, outbox)).sent == 2
+
+
+async def test_a_claim_left_by_a_dead_process_is_taken_again_once_stale(
+    svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    task_id = await _setup(store, clock, roster)
+    clock.set_local(date(2026, 11, 27))
+    mai = roster["Huỳnh Ngọc Mai"].id
+    assert await store.claim_nudge(task_id, mai, "before-7", "2026-12-04", clock())  # then dies
+    outbox = Outbox()
+    assert (await sweep(svc, outbox)).sent == 1  # the other official only
+    clock.now += timedelta(minutes=20)
+    assert (await sweep(svc, outbox)).sent == 1  # the stale claim is taken again
+    assert sorted(chat for chat, _ in outbox.sent) == ["100011", "100012"]
+
+
+async def test_one_bad_task_does_not_stop_the_others(
+    svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    await _setup(store, clock, roster)
+    finance = roster["Lý Văn Phúc"].unit_id
+    await add_directive(
+        store,
+        clock(),
+        [NewTask(finance, "lead", "Xa lắm", deadline=date(9999, 12, 31))],
+        code="1/KH",
+    )
+    clock.set_local(date(2026, 11, 27))
+    assert (await sweep(svc, Outbox())).sent == 2
+
+
+def test_a_weekend_deadline_is_announced_with_the_days_left() -> None:
+    by_kind = {s.kind: s for s in slots(date(2026, 11, 29), (7, 3, 1), 8, TZ)}  # a Sunday
+    assert by_kind["due"].due_at.date() == date(2026, 11, 27)
+    assert by_kind["due"].days == 2

@@ -115,3 +115,32 @@ async def test_someone_else_cannot_confirm(svc: Services, roster: dict[str, Offi
     [answer] = await send(svc, roster["Trần Văn Hùng"], callback=f"imp:ok:{preview.pending_id}")
     assert "người khác gửi" in answer.text
     assert await svc.store.directives() == []
+
+
+async def test_tampered_buttons_do_nothing(svc: Services, roster: dict[str, Official]) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    [preview] = await send_file(svc, leader)
+    for data in (
+        f"imp:zz:{preview.pending_id}",
+        "imp:ok:²",
+        "imp:ok:99999999999999999999",
+        "imp:ok:-1",
+        "x",
+    ):
+        [answer] = await send(svc, leader, callback=data)
+        assert "Không có lệnh này" in answer.text, data
+    assert await svc.store.directives() == []
+
+
+async def test_a_corrected_version_is_not_announced_as_new(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    [first] = await send_file(svc, leader)
+    await send(svc, leader, callback=f"imp:ok:{first.pending_id}")
+    corrected = PLAN.replace(b"20/12/2026", b"28/12/2026")
+    [second] = await send_file(svc, leader, corrected)
+    assert "bản sửa của văn bản đã lưu" in second.text
+    replies = await send(svc, leader, callback=f"imp:ok:{second.pending_id}")
+    assert [r.to for r in replies] == [None]
+    assert "cập nhật 1 văn bản" in replies[0].text
