@@ -105,8 +105,6 @@ async def _org_import(path: Path, settings: Settings) -> int:
     rows = load_roster(path)
     async with Store.open(settings.db) as store:
         result = await import_roster(store, rows)
-    for note in result.notes:
-        _err(note)
     _out(
         f"Đơn vị: thêm {result.units_added}, đổi {result.units_changed}. "
         f"Cán bộ: thêm {result.officials_added}, đổi {result.officials_changed}, "

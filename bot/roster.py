@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -42,7 +42,6 @@ class RosterResult:
     officials_added: int = 0
     officials_changed: int = 0
     unchanged: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def read_roster(text: str) -> list[RosterRow]:
@@ -55,7 +54,7 @@ def read_roster(text: str) -> list[RosterRow]:
     reader.fieldnames = header
     rows: list[RosterRow] = []
     errors: list[str] = []
-    seen_telegram: dict[int, int] = {}
+    seen: dict[tuple[str, str], int] = {}  # (column, value) -> first line holding it
     for raw in reader:
         line = reader.line_num
         if None in raw:
@@ -68,14 +67,21 @@ def read_roster(text: str) -> list[RosterRow]:
         if problem:
             errors.append(f"dòng {line}: {problem}")
             continue
+        clash = next(
+            (
+                f"dòng {line}: {column} {cells[column]} trùng với dòng {seen[(column, cells[column])]}"
+                for column in ("telegram_id", "zalo_id")
+                if cells[column] and (column, cells[column]) in seen
+            ),
+            None,
+        )
+        if clash:
+            errors.append(clash)
+            continue
+        for column in ("telegram_id", "zalo_id"):
+            if cells[column]:
+                seen[(column, cells[column])] = line
         telegram = int(cells["telegram_id"]) if cells["telegram_id"] else None
-        if telegram is not None:
-            if telegram in seen_telegram:
-                errors.append(
-                    f"dòng {line}: telegram_id {telegram} trùng với dòng {seen_telegram[telegram]}"
-                )
-                continue
-            seen_telegram[telegram] = line
         rows.append(
             RosterRow(
                 line=line,
@@ -125,6 +131,29 @@ def _check_no_cycles(parents: dict[str, str], names: dict[str, str]) -> None:
             key = parents.get(key)
 
 
+async def _match_people(
+    store: Store, rows: list[RosterRow], unit_ids: dict[str, int]
+) -> list[tuple[RosterRow, int | None]]:
+    # By Telegram id first, so a move to another unit or a new spelling keeps the person.
+    existing = {(o.unit_id, o.name): o.id for o in await store.officials()}
+    matched = []
+    errors = []
+    for row in rows:
+        official_id = None
+        if row.telegram_id is not None:
+            official_id = await store.official_id_by("telegram_id", row.telegram_id)
+        if official_id is None:
+            official_id = existing.get((unit_ids[name_key(row.unit)], row.name))
+        if row.zalo_id is not None:
+            owner = await store.official_id_by("zalo_id", row.zalo_id)
+            if owner is not None and owner != official_id:
+                errors.append(f"dòng {row.line}: zalo_id {row.zalo_id} đang thuộc cán bộ khác")
+        matched.append((row, official_id))
+    if errors:
+        raise RosterError("\n".join(errors))
+    return matched
+
+
 async def import_roster(store: Store, rows: list[RosterRow]) -> RosterResult:
     """Create or update the units and officials of a validated roster; re-running changes nothing."""
     result = RosterResult()
@@ -152,18 +181,17 @@ async def import_roster(store: Store, rows: list[RosterRow]) -> RosterResult:
 
     for key in names:
         await ensure(key)
-    for row in rows:
-        if not row.name:
-            continue
-        if row.telegram_id is not None:
-            owner = await store.telegram_owner(row.telegram_id)
-            if owner is not None and owner != row.name:
-                result.notes.append(
-                    f"dòng {row.line}: telegram_id {row.telegram_id} đang thuộc {owner}; bỏ qua"
-                )
-                continue
+    # Matched (and checked) before any official is written.
+    people = await _match_people(store, [r for r in rows if r.name], ids)
+    for row, official_id in people:
         change = await store.upsert_official(
-            ids[name_key(row.unit)], row.name, row.role, row.telegram_id, row.zalo_id, row.phone
+            ids[name_key(row.unit)],
+            row.name,
+            row.role,
+            row.telegram_id,
+            row.zalo_id,
+            row.phone,
+            official_id=official_id,
         )
         result.officials_added += change == "added"
         result.officials_changed += change == "changed"

@@ -73,27 +73,35 @@ class OrgQueries(StoreBase):
         telegram_id: int | None,
         zalo_id: str | None,
         phone: str | None,
+        *,
+        official_id: int | None = None,
     ) -> Change:
-        """Add an official to a unit, or update their role and identities."""
-        row = await self._one(
-            "SELECT id, role, telegram_id, zalo_id, phone FROM officials "
-            "WHERE unit_id = ? AND name = ?",
-            (unit_id, name),
-        )
+        """Add an official, or update one (found by `official_id`, else by unit and name)."""
+        if official_id is None:
+            row = await self._one(
+                "SELECT id FROM officials WHERE unit_id = ? AND name = ?", (unit_id, name)
+            )
+            official_id = row[0] if row else None
+        wanted = (unit_id, name, role, telegram_id, zalo_id, phone)
         async with self._transaction() as db:
-            if row is None:
+            if official_id is None:
                 await db.execute(
                     "INSERT INTO officials (unit_id, name, role, telegram_id, zalo_id, phone) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (unit_id, name, role, telegram_id, zalo_id, phone),
+                    wanted,
                 )
                 return "added"
-            if tuple(row[1:]) == (role, telegram_id, zalo_id, phone):
+            cur = await db.execute(
+                "SELECT unit_id, name, role, telegram_id, zalo_id, phone FROM officials"
+                " WHERE id = ?",
+                (official_id,),
+            )
+            if tuple(await cur.fetchone() or ()) == wanted:
                 return "unchanged"
             await db.execute(
-                "UPDATE officials SET role = ?, telegram_id = ?, zalo_id = ?, phone = ? "
-                "WHERE id = ?",
-                (role, telegram_id, zalo_id, phone, row[0]),
+                "UPDATE officials SET unit_id = ?, name = ?, role = ?, telegram_id = ?,"
+                " zalo_id = ?, phone = ? WHERE id = ?",
+                (*wanted, official_id),
             )
         return "changed"
 
@@ -112,7 +120,9 @@ class OrgQueries(StoreBase):
         rows = await self._all(_OFFICIAL_SQL + " ORDER BY o.unit_id, o.id")
         return [_official_from_row(row) for row in rows]
 
-    async def telegram_owner(self, telegram_id: int) -> str | None:
-        """The name of the official who already holds this Telegram id, if any."""
-        row = await self._one("SELECT name FROM officials WHERE telegram_id = ?", (telegram_id,))
+    async def official_id_by(self, column: str, value: object) -> int | None:
+        """The official whose `telegram_id` or `zalo_id` is `value`, if any."""
+        if column not in ("telegram_id", "zalo_id"):
+            raise ValueError(column)
+        row = await self._one(f"SELECT id FROM officials WHERE {column} = ?", (value,))
         return row[0] if row else None

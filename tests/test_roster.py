@@ -53,6 +53,10 @@ def test_extra_columns_are_ignored() -> None:
             "dòng 3: telegram_id 1 trùng",
         ),
         ("Phòng Nội vụ,,An,member,1,,,x,y\n", "dòng 2: thừa cột"),
+        (
+            "Phòng Nội vụ,,An,member,,z1,\nPhòng Y tế,,Bình,member,,z1,\n",
+            "dòng 3: zalo_id z1 trùng với dòng 2",
+        ),
     ],
 )
 def test_malformed_rows_name_their_line(body: str, message: str) -> None:
@@ -70,3 +74,25 @@ async def test_a_cycle_of_parents_stores_nothing(store: Store) -> None:
     with pytest.raises(RosterError, match="vòng lặp"):
         await import_roster(store, rows)
     assert await store.units() == []
+
+
+async def test_an_official_who_moves_keeps_their_record(store: Store) -> None:
+    await import_roster(
+        store, read_roster(HEADER + "Phòng A,,An,member,1,,\nPhòng B,,Bình,member,2,,\n")
+    )
+    before = {o.telegram_id: o.id for o in await store.officials()}
+    swapped = await import_roster(
+        store, read_roster(HEADER + "Phòng B,,An,head,1,,\nPhòng A,,Bình,member,2,,\n")
+    )
+    assert swapped.officials_changed == 2
+    after = {o.telegram_id: o for o in await store.officials()}
+    assert {t: o.id for t, o in after.items()} == before  # same people, same ids
+    assert (after[1].unit_name, after[1].role) == ("Phòng B", "head")
+    assert after[2].unit_name == "Phòng A"
+
+
+async def test_a_zalo_id_held_by_someone_else_stops_the_import(store: Store) -> None:
+    await import_roster(store, read_roster(HEADER + "Phòng A,,An,member,1,z1,\n"))
+    with pytest.raises(RosterError, match="dòng 2: zalo_id z1 đang thuộc cán bộ khác"):
+        await import_roster(store, read_roster(HEADER + "Phòng A,,Bình,member,2,z1,\n"))
+    assert [o.name for o in await store.officials()] == ["An"]
