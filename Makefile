@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-$(BIN)/dondoc: pyproject.toml
+# constraints.txt pins what was tested, so a new release of a linter or a library cannot
+# turn CI red overnight; refresh it with `make constraints` after a deliberate upgrade.
+$(BIN)/dondoc: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-.PHONY: demo run test lint bench
+.PHONY: demo run test lint bench constraints
 demo: $(BIN)/dondoc
 	$(BIN)/dondoc demo
 
@@ -27,3 +29,7 @@ test: lint
 bench: $(BIN)/dondoc
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_sweep.py
+
+constraints: $(BIN)/dondoc
+	$(BIN)/pip install --quiet --upgrade -e '.[dev]'
+	$(BIN)/pip freeze --exclude-editable > constraints.txt
