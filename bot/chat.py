@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,11 +16,23 @@ _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a message; `data` is None when it was too large to fetch."""
+    """A file sent with a message, fetched only once the sender may send files.
+
+    `fetch` is None when the file is too large to be fetched at all.
+    """
 
     file_name: str
     size: int
-    data: bytes | None
+    fetch: Callable[[], Awaitable[bytes]] | None
+
+    @classmethod
+    def of(cls, file_name: str, data: bytes) -> Attachment:
+        """An attachment whose bytes are already at hand."""
+
+        async def fetch() -> bytes:
+            return data
+
+        return cls(file_name, len(data), fetch)
 
 
 @dataclass(frozen=True)

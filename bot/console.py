@@ -104,7 +104,7 @@ def typed(text: str, who: str, message_id: int) -> Request:
             data = path.read_bytes()
         except OSError:
             return Request(PLATFORM, who, who, "", message_id, content="other")
-        attachment = Attachment(path.name, len(data), data)
+        attachment = Attachment.of(path.name, data)
         return Request(
             PLATFORM, who, who, "", message_id, content="document", attachment=attachment
         )

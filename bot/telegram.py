@@ -128,7 +128,7 @@ async def to_request(update: Update) -> Request | None:
             content = "sticker"
         elif message.document:
             content = "document"
-            attachment = await _fetch(message.document)
+            attachment = _attachment(message.document)
         elif message.photo:
             content = "photo"
         else:
@@ -147,14 +147,17 @@ async def to_request(update: Update) -> Request | None:
     )
 
 
-async def _fetch(document: Document) -> Attachment:
+def _attachment(document: Document) -> Attachment:
     size = document.file_size or 0
     name = document.file_name or "tep"
-    if size > MAX_BYTES:  # not fetched at all: the handler explains the limit
+    if size > MAX_BYTES:  # never fetched: the handler explains the limit
         return Attachment(name, size, None)
-    file = await document.get_file()
-    data = bytes(await file.download_as_bytearray())
-    return Attachment(name, len(data), data)
+
+    async def fetch() -> bytes:
+        file = await document.get_file()
+        return bytes(await file.download_as_bytearray())
+
+    return Attachment(name, size, fetch)
 
 
 def build_application(

@@ -27,11 +27,12 @@ async def receive_file(svc: Services, req: Request, me: Official) -> list[Reply]
         return error(svc, "not_importer")
     attachment = req.attachment
     assert attachment is not None
-    if attachment.data is None or attachment.size > MAX_BYTES:
+    if attachment.fetch is None or attachment.size > MAX_BYTES:
         return error(svc, "file_too_big", size=attachment.size // (1024 * 1024) + 1)
+    data = await attachment.fetch()
     try:
         # pdfminer takes a while on long PDFs; keep the event loop answering others.
-        text = await asyncio.to_thread(read_document, attachment.data, attachment.file_name)
+        text = await asyncio.to_thread(read_document, data, attachment.file_name)
     except DocumentError as exc:
         return error(svc, "bad_file", reason=str(exc))
     plans = await plan_import(svc.store, text)

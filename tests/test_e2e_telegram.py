@@ -161,6 +161,7 @@ async def test_bad_input_gets_a_vietnamese_answer_and_changes_nothing(running: R
     sent = await fake.wait_for_messages(MAI, before + 2)
     assert "chỉ đọc tin nhắn chữ" in sent[before].plain_text
     assert "Chỉ lãnh đạo hoặc quản trị viên mới gửi văn bản" in sent[before + 1].plain_text
+    assert not fake.calls_to("getFile")  # a member's file is never even downloaded
 
     async with Store.open(running.settings.db) as store:
         assert await store.update_count(mine) == 0

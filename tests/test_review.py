@@ -19,7 +19,7 @@ async def send(svc: Services, who: Official, **fields: object) -> list[Reply]:
 async def send_file(
     svc: Services, who: Official, data: bytes = PLAN, name: str = "kh.txt"
 ) -> list[Reply]:
-    return await send(svc, who, content="document", attachment=Attachment(name, len(data), data))
+    return await send(svc, who, content="document", attachment=Attachment.of(name, data))
 
 
 async def test_leader_previews_corrects_and_confirms(
