@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -191,11 +191,6 @@ async def apply_import(store: Store, plans: list[PlannedDirective], now: datetim
         elif await store.directive_source(existing) != plan.sha256:
             revised.append((existing, await store.revise_directive(existing, plan.to_store(), now)))
     return ImportResult(added, revised)
-
-
-def with_state(plans: list[PlannedDirective], state: State) -> list[PlannedDirective]:
-    """The plans, all marked with `state` (after they were stored, say)."""
-    return [replace(p, state=state) for p in plans]
 
 
 def describe(plans: list[PlannedDirective]) -> str:

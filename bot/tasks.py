@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from bot.domain import Official, Progress, TaskStatus, TaskView
+from bot.domain import Official, Progress, TaskView
 from storage import Store
 
 _URGENCY = {Progress.OVERDUE: 0, Progress.NO_REPORT: 1, Progress.IN_PROGRESS: 1, Progress.DONE: 2}
@@ -57,8 +57,3 @@ async def can_set_deadline(store: Store, official: Official, task: TaskView) -> 
     if official.is_leader:
         return task.unit_id in await store.subtree(official.unit_id)
     return False
-
-
-def status_for(done: bool) -> TaskStatus | None:
-    """The status change a note carries: done, or none."""
-    return TaskStatus.DONE if done else None
