@@ -8,12 +8,24 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.domain import Official, TaskStatus
+from bot.domain import Official, TaskStatus, TaskView
 from storage import NewTask, Store
 from storage.migrate import DatabaseTooNew, migrations
 from tests.conftest import add_directive, unit_id
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
+
+
+async def finance_task(
+    store: Store, roster: dict[str, Official], deadline: date | None = None
+) -> tuple[Official, TaskView]:
+    """The finance office's head and the one task of a fresh directive for that office."""
+    official = roster["Lý Văn Phúc"]
+    await add_directive(
+        store, NOW, [NewTask(official.unit_id, "lead", "Bố trí kinh phí", deadline)]
+    )
+    [task] = await store.tasks_of_units([official.unit_id])
+    return official, task
 
 
 async def test_migrations_are_recorded_once(tmp_path: Path) -> None:
@@ -53,9 +65,7 @@ async def test_subtree_follows_parents(store: Store, roster: dict[str, Official]
 async def test_update_from_the_same_message_is_stored_once(
     store: Store, roster: dict[str, Official]
 ) -> None:
-    official = roster["Lý Văn Phúc"]
-    await add_directive(store, NOW, [NewTask(official.unit_id, "lead", "Bố trí kinh phí")])
-    task = (await store.tasks_of_units([official.unit_id]))[0]
+    official, task = await finance_task(store, roster)
     kwargs = dict(task_id=task.id, official_id=official.id, text="đạt 40%", percent=40, status=None)
     assert await store.add_update(**kwargs, source="telegram:1:5", now=NOW)  # type: ignore[arg-type]
     assert not await store.add_update(**kwargs, source="telegram:1:5", now=NOW)  # type: ignore[arg-type]
@@ -66,9 +76,7 @@ async def test_update_from_the_same_message_is_stored_once(
 
 
 async def test_done_update_closes_the_task(store: Store, roster: dict[str, Official]) -> None:
-    official = roster["Lý Văn Phúc"]
-    await add_directive(store, NOW, [NewTask(official.unit_id, "lead", "Bố trí kinh phí")])
-    task = (await store.tasks_of_units([official.unit_id]))[0]
+    official, task = await finance_task(store, roster)
     await store.add_update(
         task_id=task.id,
         official_id=official.id,
@@ -86,11 +94,7 @@ async def test_done_update_closes_the_task(store: Store, roster: dict[str, Offic
 async def test_a_nudge_is_claimed_once_and_retried_only_after_failure(
     store: Store, roster: dict[str, Official]
 ) -> None:
-    official = roster["Lý Văn Phúc"]
-    await add_directive(
-        store, NOW, [NewTask(official.unit_id, "lead", "Kinh phí", deadline=date(2026, 12, 1))]
-    )
-    task = (await store.tasks_of_units([official.unit_id]))[0]
+    official, task = await finance_task(store, roster, deadline=date(2026, 12, 1))
     key = (task.id, official.id, "before-7", "2026-12-01")
     assert await store.claim_nudge(*key, NOW)
     assert not await store.claim_nudge(*key, NOW)  # a second worker or sweep gets nothing
@@ -104,11 +108,7 @@ async def test_a_nudge_is_claimed_once_and_retried_only_after_failure(
 async def test_a_failing_nudge_is_given_up_after_five_attempts(
     store: Store, roster: dict[str, Official]
 ) -> None:
-    official = roster["Lý Văn Phúc"]
-    await add_directive(
-        store, NOW, [NewTask(official.unit_id, "lead", "Kinh phí", deadline=date(2026, 12, 1))]
-    )
-    task = (await store.tasks_of_units([official.unit_id]))[0]
+    official, task = await finance_task(store, roster, deadline=date(2026, 12, 1))
     key = (task.id, official.id, "due", "2026-12-01")
     attempts = 0
     while await store.claim_nudge(*key, NOW):
@@ -120,9 +120,7 @@ async def test_a_failing_nudge_is_given_up_after_five_attempts(
 async def test_message_links_map_replies_to_tasks(
     store: Store, roster: dict[str, Official]
 ) -> None:
-    official = roster["Lý Văn Phúc"]
-    await add_directive(store, NOW, [NewTask(official.unit_id, "lead", "Kinh phí")])
-    task = (await store.tasks_of_units([official.unit_id]))[0]
+    official, task = await finance_task(store, roster)
     await store.link_message("telegram", "100021", 7, task.id)
     assert await store.task_of_message("telegram", "100021", 7) == task.id
     assert await store.task_of_message("telegram", "100022", 7) is None
