@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from pathlib import Path
 
-from bot.chat import Attachment, Reply, Request
+from bot.transports import Attachment, Reply, Request
 from bot.domain import Official, Recipient
 from bot.importer import apply_import, plan_import, read_directive_file
 from bot.roster import import_roster, load_roster

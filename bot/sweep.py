@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.chat import Reply
+from bot.transports import Reply
 from bot.domain import Recipient, TaskView
 from bot.nudges import plan
 from bot.services import Services

@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chat import Attachment, Content, Reply, Request, split_text
+from bot.transports import Attachment, Content, Reply, Request, split_text
 from bot.directives.readers import MAX_BYTES
 from bot.domain import Recipient
 from bot.services import Services

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.chat import Reply, Request
+from bot.transports import Reply, Request
 from bot.domain import Official, Recipient
 from bot.services import Services
 from messages import render

@@ -6,7 +6,7 @@ import asyncio
 import re
 from collections import defaultdict
 
-from bot.chat import Reply, Request
+from bot.transports import Reply, Request
 from bot.dates import DateError, parse_date
 from bot.directives.readers import MAX_BYTES, DocumentError, read_document
 from bot.domain import Official, TaskView

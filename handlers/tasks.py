@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat import Reply, Request
+from bot.transports import Reply, Request
 from bot.dates import DateError, parse_date
 from bot.domain import Official
 from bot.progress import split_task_ref

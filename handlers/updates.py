@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat import Reply, Request
+from bot.transports import Reply, Request
 from bot.domain import Official, TaskStatus
 from bot.progress import percent_in, split_task_ref
 from bot.services import Services

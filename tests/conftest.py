@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chat import Reply, Request
+from bot.transports import Reply, Request
 from bot.domain import Official
 from bot.roster import import_roster, load_roster
 from bot.services import Services

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat import split_text
+from bot.transports import split_text
 
 
 def test_short_text_is_one_piece() -> None:

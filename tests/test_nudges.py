@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chat import Reply
+from bot.transports import Reply
 from bot.domain import Official, Recipient
 from bot.nudges import plan, slots
 from bot.services import Services

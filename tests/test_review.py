@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat import Attachment, Reply, Request
+from bot.transports import Attachment, Reply, Request
 from bot.domain import Official
 from bot.services import Services
 from handlers import dispatch

@@ -1,4 +1,4 @@
-"""What a transport hands to the handlers, and what it gets back."""
+"""The transport contract: what a platform hands to the handlers, and what it gets back."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Literal
 from bot.domain import Recipient
 
 Content = Literal["text", "sticker", "document", "photo", "other"]
+ChatType = Literal["private", "group"]
+FileKind = Literal["document", "photo"]
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -49,6 +51,8 @@ class Request:
     first_name: str = ""
     attachment: Attachment | None = None
     callback: str | None = None
+    chat_type: ChatType = "private"
+    language: str | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:
@@ -67,9 +71,20 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Reply:
-    """One outgoing message: Telegram-style HTML text, optionally about a task or an import.
+class OutFile:
+    """A file sent with a reply: a report (document) or a chart (photo)."""
 
+    name: str
+    data: bytes
+    kind: FileKind = "document"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outgoing message in light markup (<b>, <i>, <code>, escaped text).
+
+    It may be about a task or an import (a reply to it then acts on that), offer choices
+    (label, data) that each transport shows as buttons or numbered answers, and carry files.
     `to` sends it to another official instead of the chat the request came from.
     """
 
@@ -78,6 +93,7 @@ class Reply:
     pending_id: int | None = None
     buttons: tuple[tuple[str, str], ...] = ()
     to: Recipient | None = None
+    files: tuple[OutFile, ...] = ()
 
 
 def split_text(text: str, limit: int) -> list[str]:
