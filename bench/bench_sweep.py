@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.transports import Reply  # noqa: E402
 from bot.domain import Recipient  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.sweep import sweep  # noqa: E402
+from bot.transports import Reply  # noqa: E402
 from storage import NewDirective, NewTask, Store  # noqa: E402
 
 TASKS = 5_000

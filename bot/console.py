@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from pathlib import Path
 
-from bot.transports import Attachment, Reply, Request
 from bot.domain import Official, Recipient
 from bot.importer import apply_import, plan_import, read_directive_file
 from bot.roster import import_roster, load_roster
 from bot.services import Services
 from bot.sweep import sweep
+from bot.transports import Attachment, Reply, Request
 from handlers import dispatch
 
 PLATFORM = "console"

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.transports import Reply
 from bot.domain import Recipient, TaskView
 from bot.nudges import plan
 from bot.services import Services
+from bot.transports import Reply
 from messages import render
 
 log = logging.getLogger(__name__)

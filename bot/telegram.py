@@ -29,11 +29,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.transports import Attachment, Content, Reply, Request, split_text
 from bot.directives.readers import MAX_BYTES
 from bot.domain import Recipient
 from bot.services import Services
 from bot.sweep import DeliveryError
+from bot.transports import Attachment, Content, Reply, Request, split_text
 from handlers import COMMANDS, dispatch
 from messages import render
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.transports import Reply, Request
 from bot.domain import Official
 from bot.services import Services
+from bot.transports import Reply, Request
 from handlers import imports, registration, summaries, tasks, updates
 from handlers.base import Command, error, say
 

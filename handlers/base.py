@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.transports import Reply, Request
 from bot.domain import Official, Recipient
 from bot.services import Services
+from bot.transports import Reply, Request
 from messages import render
 
 Handler = Callable[[Services, Request, Official, str], Awaitable[list[Reply]]]

@@ -6,12 +6,12 @@ import asyncio
 import re
 from collections import defaultdict
 
-from bot.transports import Reply, Request
 from bot.dates import DateError, parse_date
 from bot.directives.readers import MAX_BYTES, DocumentError, read_document
 from bot.domain import Official, TaskView
 from bot.importer import PlannedDirective, apply_import, directory_of, plan_import
 from bot.services import Services
+from bot.transports import Reply, Request
 from handlers.base import error, say
 
 _BUTTON = re.compile(r"imp:(ok|no):([0-9]{1,9})")

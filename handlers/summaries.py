@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.transports import Reply, Request
 from bot.domain import Official
 from bot.services import Services
 from bot.summary import compile_summary
+from bot.transports import Reply, Request
 from handlers.base import Command, error, say
 
 

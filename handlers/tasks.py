@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.transports import Reply, Request
 from bot.dates import DateError, parse_date
 from bot.domain import Official
 from bot.progress import split_task_ref
 from bot.services import Services
 from bot.tasks import by_urgency, can_see, can_set_deadline
+from bot.transports import Reply, Request
 from handlers.base import Command, error, say
 
 

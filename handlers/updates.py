@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.transports import Reply, Request
 from bot.domain import Official, TaskStatus
 from bot.progress import percent_in, split_task_ref
 from bot.services import Services
 from bot.tasks import TaskError, task_of
+from bot.transports import Reply, Request
 from handlers.base import Command, error, say
 
 DONE_NOTE = {"vi": "Đã hoàn thành.", "en": "Completed."}

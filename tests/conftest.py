@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.transports import Reply, Request
 from bot.domain import Official
 from bot.roster import import_roster, load_roster
 from bot.services import Services
+from bot.transports import Reply, Request
 from handlers import dispatch
 from storage import NewDirective, NewTask, Store
 

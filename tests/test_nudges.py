@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.transports import Reply
 from bot.domain import Official, Recipient
 from bot.nudges import plan, slots
 from bot.services import Services
 from bot.sweep import DeliveryError, sweep
+from bot.transports import Reply
 from storage import NewTask, Store
 from tests.conftest import TZ, Clock, add_directive
 

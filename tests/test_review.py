@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.transports import Attachment, Reply, Request
 from bot.domain import Official
 from bot.services import Services
+from bot.transports import Attachment, Reply, Request
 from handlers import dispatch
 from tests.conftest import EXAMPLES
 
