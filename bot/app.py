@@ -1,4 +1,4 @@
-"""The composition root: settings → store → services → transport → scheduler."""
+"""The composition root: settings → store → services → transports → inbox/outbox → scheduler."""
 
 from __future__ import annotations
 
@@ -6,14 +6,21 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
+from contextlib import AsyncExitStack
+from dataclasses import replace
 from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram.error import InvalidToken
 
 from bot.config import Settings
 from bot.services import Services, utc_now
-from bot.sweep import Sender, sweep
-from bot.telegram import TelegramSender, build_application, publish_commands
+from bot.sweep import sweep
+from bot.transports import Transport
+from bot.transports.inbox import InboxWorker
+from bot.transports.outbox import OutboxSender, Tally
+from bot.transports.telegram import TelegramTransport
+from handlers import COMMANDS
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -35,14 +42,33 @@ def services(settings: Settings, store: Store, clock: Callable[[], datetime] = u
     )
 
 
-def token_of(settings: Settings) -> str:
-    """The bot token, or a clear error when it is not set."""
-    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+def transports_of(settings: Settings) -> dict[str, Transport]:
+    """The chat platforms the settings configure; a clear error when there is none."""
+    found: dict[str, Transport] = {}
+    if settings.telegram_token is not None and settings.telegram_token.get_secret_value():
+        found["telegram"] = TelegramTransport(
+            settings.telegram_token.get_secret_value(),
+            settings.telegram_api_url,
+            poll_timeout=settings.poll_seconds,
+            commands=[(c.name, c.alias, c.description) for c in COMMANDS],
+        )
+    if not found:
         raise ConfigError(
             "DONDOC_TELEGRAM_TOKEN chưa được đặt (biến môi trường hoặc tệp .env). "
             "Không có token? Chạy thử bằng: dondoc demo"
         )
-    return settings.telegram_token.get_secret_value()
+    return found
+
+
+async def _started(
+    stack: AsyncExitStack, transports: dict[str, Transport], *, serve: bool = True
+) -> None:
+    for transport in transports.values():
+        try:
+            await transport.start(serve=serve)
+        except InvalidToken as exc:
+            raise ConfigError(f"Token {transport.platform} bị từ chối: {exc}") from exc
+        stack.push_async_callback(transport.stop)
 
 
 async def run_bot(
@@ -50,48 +76,52 @@ async def run_bot(
     stop: asyncio.Event | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> None:
-    """Run the Telegram bot with long polling and the nudge sweep until `stop` (or SIGINT/SIGTERM)."""
-    token = token_of(settings)
+    """Serve every configured platform with long polling and the sweep until `stop`."""
+    transports = transports_of(settings)
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
-    async with Store.open(settings.db) as store:
-        svc = services(settings, store, clock)
-        app = build_application(token, settings.telegram_api_url, svc, settings.admin_chat_id)
-        sender = TelegramSender(app, svc)
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(Store.open(settings.db))
+        svc = replace(services(settings, store, clock), platforms=tuple(transports))
+        await _started(stack, transports)
+        outbox = OutboxSender(svc, transports)
+        admin = ("telegram", str(settings.admin_chat_id)) if settings.admin_chat_id else None
+        inbox = InboxWorker(svc, transports, outbox, admin_chat=admin)
         # The scheduler only holds the repeating sweep; the database decides what is due.
         scheduler = AsyncIOScheduler(timezone=settings.zone)
         scheduler.add_job(
             _sweep_job,
             "interval",
             seconds=settings.sweep_seconds,
-            args=(svc, sender),
+            args=(svc, outbox),
             next_run_time=datetime.now(settings.zone),
             coalesce=True,
             max_instances=1,
             misfire_grace_time=None,
         )
-        async with app:
-            await publish_commands(app)
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(allowed_updates=["message", "callback_query"])
-            scheduler.start()
-            log.info("dondoc is running (database %s)", settings.db)
-            await stop.wait()
-            scheduler.shutdown(wait=False)
-            await app.updater.stop()
-            await app.stop()
+        # Updates left unhandled by a crash and messages still owed go first, then new ones.
+        workers = [
+            asyncio.create_task(inbox.run(stop)),
+            asyncio.create_task(outbox.run(stop)),
+            *(asyncio.create_task(inbox.poll(t, stop)) for t in transports.values()),
+        ]
+        scheduler.start()
+        log.info("dondoc is running on %s (database %s)", ", ".join(transports), settings.db)
+        await stop.wait()
+        scheduler.shutdown(wait=False)
+        await asyncio.gather(*workers, return_exceptions=True)
 
 
-async def _sweep_job(svc: Services, sender: Sender) -> None:
+async def _sweep_job(svc: Services, outbox: OutboxSender) -> None:
     try:
-        result = await sweep(svc, sender)
+        result = await sweep(svc)
     except Exception:
         log.exception("nudge sweep failed; the next sweep retries")
         return
-    if result.sent or result.failed:
-        log.info("nudges: %s sent, %s failed", result.sent, result.failed)
+    if result.owed:
+        log.info("nudges: %s owed", result.owed)
+        outbox.wake()
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -103,12 +133,12 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             return
 
 
-async def nudge_once(settings: Settings, at: datetime | None) -> tuple[int, int]:
-    """One sweep now (or as if at `at`) through the configured Bot API; (sent, failed)."""
-    token = token_of(settings)
-    async with Store.open(settings.db) as store:
-        svc = services(settings, store)
-        app = build_application(token, settings.telegram_api_url, svc)
-        async with app:
-            result = await sweep(svc, TelegramSender(app, svc), at)
-    return result.sent, result.failed
+async def nudge_once(settings: Settings, at: datetime | None) -> Tally:
+    """One sweep now (or as if at `at`), then deliver what is owed; what was sent."""
+    transports = transports_of(settings)
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(Store.open(settings.db))
+        svc = replace(services(settings, store), platforms=tuple(transports))
+        await _started(stack, transports, serve=False)
+        await sweep(svc, at)
+        return await OutboxSender(svc, transports).drain()

@@ -82,11 +82,13 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         return await _demo(settings)
     if args.command == "nudge":
-        sent, failed = await nudge_once(settings, _parse_at(args.at, settings))
+        tally = await nudge_once(settings, _parse_at(args.at, settings))
         _out(
-            f"Đã gửi {sent} tin nhắc hạn" + (f"; {failed} tin lỗi, sẽ gửi lại." if failed else ".")
+            f"Đã gửi {tally.sent} tin"
+            + (f"; {tally.failed} tin không gửi được." if tally.failed else "")
+            + (f"; {tally.retried} tin sẽ gửi lại sau." if tally.retried else ".")
         )
-        return 1 if failed else 0
+        return 1 if tally.failed else 0
     if args.command == "org" and args.org_command == "alias":
         return await _org_alias(args.alias, args.unit, settings)
     if args.command == "org":

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     nudge_days: list[int] = Field(default_factory=lambda: [7, 3, 1])
     nudge_hour: int = Field(default=8, ge=0, le=23)
     sweep_seconds: int = Field(default=60, ge=1)
+    poll_seconds: int = Field(default=30, ge=0, le=50)
     admin_chat_id: int | None = None
 
     @field_validator("tz")

@@ -3,64 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 import sys
 import tempfile
+import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
 
-from bot.domain import Official, Recipient
+from bot.domain import Official
 from bot.importer import apply_import, plan_import, read_directive_file
 from bot.roster import import_roster, load_roster
 from bot.services import Services
 from bot.sweep import sweep
-from bot.transports import Attachment, Reply, Request
-from handlers import dispatch
+from bot.transports import Attachment, Received, Request, Transport
+from bot.transports.console import PLATFORM, ConsoleTransport
+from bot.transports.inbox import InboxWorker
+from bot.transports.outbox import OutboxSender
 
-PLATFORM = "console"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-_TAG = re.compile(r"<[^>]+>")
 
 Read = Callable[[str], Awaitable[str | None]]
-
-
-def plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    return html.unescape(_TAG.sub("", text))
-
-
-class ConsoleSender:
-    """Prints replies and nudges, numbering messages so they can be replied to (">5 text")."""
-
-    def __init__(self, svc: Services, write: Callable[[str], None]) -> None:
-        self._svc = svc
-        self._write = write
-        self._next_id = 1
-        self.names: dict[str, str] = {}
-
-    def address(self, person: Recipient) -> str | None:
-        """In the demo every official is reachable, by their official id."""
-        self.names[str(person.official_id)] = person.name
-        return str(person.official_id)
-
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Print the message with its number and buttons; link it to its task or import."""
-        if reply.to is not None:
-            chat_id = self.address(reply.to) or chat_id
-        message_id = self._next_id
-        self._next_id += 1
-        who = self.names.get(chat_id, "")
-        header = f"── tin #{message_id}" + (f" → {who}" if who else "") + " ──"
-        buttons = "".join(f"\n[{label}: gõ /bam {data}]" for label, data in reply.buttons)
-        self._write(f"{header}\n{plain(reply.text)}{buttons}\n")
-        if reply.task_id is not None:
-            await self._svc.store.link_message(PLATFORM, chat_id, message_id, reply.task_id)
-        if reply.pending_id is not None:
-            await self._svc.store.link_import_message(
-                PLATFORM, chat_id, message_id, reply.pending_id
-            )
 
 
 async def load_examples(svc: Services, write: Callable[[str], None]) -> None:
@@ -89,22 +53,19 @@ async def choose(
         write("Hãy gõ một số trong danh sách.\n")
 
 
-def typed(text: str, who: str, message_id: int) -> Request:
+def typed(text: str, who: str, message_id: str) -> Request:
     """The request for a line typed in the demo: text, ">5 reply", "/bam data" or "/gui file"."""
     quoted = re.match(r"^>(\d+)\s*(.*)$", text, re.DOTALL)
     if quoted:
-        return Request(
-            PLATFORM, who, who, quoted[2], message_id, reply_to_message_id=int(quoted[1])
-        )
+        return Request(PLATFORM, who, who, quoted[2], message_id, reply_to_message_id=quoted[1])
     if text.startswith("/bam "):
         return Request(PLATFORM, who, who, message_id=message_id, callback=text[5:].strip())
     if text.startswith("/gui "):
         path = Path(text[5:].strip()).expanduser()
-        try:
-            data = path.read_bytes()
-        except OSError:
+        if not path.is_file():
             return Request(PLATFORM, who, who, "", message_id, content="other")
-        attachment = Attachment.of(path.name, data)
+        size = path.stat().st_size
+        attachment = Attachment(path.name, size, None, ref=str(path))
         return Request(
             PLATFORM, who, who, "", message_id, content="document", attachment=attachment
         )
@@ -113,19 +74,23 @@ def typed(text: str, who: str, message_id: int) -> Request:
 
 HELP = (
     "Gõ lệnh như trong Telegram: /nhiemvu, /capnhat #1 đạt 40%, /xong #1, /tonghop, /trogiup.\n"
-    "Trả lời một tin: >SỐ_TIN nội dung. Gửi văn bản: /gui đường/dẫn/tệp. Bấm nút: /bam …\n"
+    "Trả lời một tin: >SỐ_TIN nội dung. Gửi văn bản: /gui đường/dẫn/tệp. Chọn: gõ số.\n"
     "Chạy nhắc hạn: /nhac. Đổi người: /doi. Thoát: /thoat.\n"
 )
 
 
 async def chat(svc: Services, read: Read, write: Callable[[str], None]) -> None:
-    """The demo conversation loop."""
-    sender = ConsoleSender(svc, write)
+    """The demo conversation loop, through the same inbox and outbox as the real bot."""
+    svc = replace(svc, platforms=(PLATFORM,))
     officials = await svc.store.officials()
-    for person in officials:
-        sender.names[str(person.id)] = person.name
+    names = {str(person.id): person.name for person in officials}
+    transport = ConsoleTransport(write, names)
+    transports: dict[str, Transport] = {PLATFORM: transport}
+    outbox = OutboxSender(svc, transports)
+    inbox = InboxWorker(svc, transports, outbox)
+    session = uuid.uuid4().hex[:8]  # message ids of this run, unlike any stored before
     me = await choose(officials, read, write)
-    message_id = 0
+    typed_count = 0
     while me is not None:
         write(HELP)
         while True:
@@ -140,13 +105,16 @@ async def chat(svc: Services, read: Read, write: Callable[[str], None]) -> None:
             if text in ("/nhac", "/nudge"):
                 # As the morning sweep would today, whatever the hour the demo is run at.
                 morning = datetime.combine(svc.today(), time(svc.nudge_hour + 1), svc.tz)
-                result = await sweep(svc, sender, morning)
-                write(f"Nhắc hạn: đã gửi {result.sent} tin.\n")
+                await sweep(svc, morning)
+                tally = await outbox.drain()
+                write(f"Nhắc hạn: đã gửi {tally.sent} tin.\n")
                 continue
-            message_id += 1
-            request = typed(text, str(me.id), message_id)
-            for reply in await dispatch(svc, request):
-                await sender.send(str(me.id), reply)
+            typed_count += 1
+            request = typed(text, str(me.id), f"{session}-{typed_count}")
+            await inbox.store_batch(PLATFORM, [Received(f"m:{request.message_id}", request)])
+            await inbox.handle_stored()
+            await inbox.settle()
+            await outbox.drain()
         me = await choose(officials, read, write)
 
 

@@ -108,3 +108,8 @@ class Recipient:
     official_id: int
     name: str
     telegram_id: int
+
+    @property
+    def addresses(self) -> tuple[tuple[str, str], ...]:
+        """The (platform, chat id) pairs that reach this official, preferred first."""
+        return (("telegram", str(self.telegram_id)),)

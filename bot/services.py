@@ -28,6 +28,8 @@ class Services:
     nudge_hour: int = 8
     max_note_length: int = 1000
     admins: Sequence[str] = field(default_factory=tuple)
+    # The chat platforms running in this process: messages are owed only where they can go.
+    platforms: Sequence[str] = ()
 
     def now(self) -> datetime:
         """The current instant (UTC)."""

@@ -36,10 +36,9 @@ def by_urgency(tasks: Iterable[TaskView], today: date) -> list[TaskView]:
 async def task_of(store: Store, official: Official, task_id: int) -> TaskView:
     """The task, if it belongs to the official's unit; else raise TaskError."""
     task = await store.task(task_id)
-    if task is None:
+    # Someone else's task is answered like a missing one: ids reveal nothing.
+    if task is None or task.unit_id != official.unit_id:
         raise TaskError("no_such_task", task_id=task_id)
-    if task.unit_id != official.unit_id:
-        raise TaskError("not_your_task", task_id=task_id)
     return task
 
 

@@ -19,7 +19,7 @@ _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
 
 async def identify(svc: Services, req: Request) -> Official | None:
     """The official behind a request, by the platform's user id."""
-    if not req.user_id.lstrip("-").isdigit():
+    if not req.user_id.lstrip("-").isdigit() or len(req.user_id) > 20:
         return None
     if req.platform == "console":
         return await svc.store.official(int(req.user_id))
@@ -31,6 +31,9 @@ async def identify(svc: Services, req: Request) -> Official | None:
 async def dispatch(svc: Services, req: Request) -> list[Reply]:
     """Answer one incoming message: route a command, a reply to a task message, or explain."""
     command = req.command
+    if req.chat_type != "private":
+        # Task data never goes to a group: one short pointer to a private chat, for commands.
+        return [say(svc, "group_chat")] if command is not None else []
     if command is not None and _ROUTES.get(command[0]) is _ROUTES["help"]:
         return [say(svc, "help")]
     me = await identify(svc, req)
@@ -52,7 +55,7 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     return error(svc, "plain_text")
 
 
-async def _reply(svc: Services, req: Request, me: Official, message_id: int) -> list[Reply]:
+async def _reply(svc: Services, req: Request, me: Official, message_id: str) -> list[Reply]:
     task_id = await svc.store.task_of_message(req.platform, req.chat_id, message_id)
     if task_id is not None:
         return await updates.reply(svc, req, me, task_id)

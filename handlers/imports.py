@@ -11,9 +11,12 @@ from bot.directives.readers import MAX_BYTES, DocumentError, read_document
 from bot.domain import Official, TaskView
 from bot.importer import PlannedDirective, apply_import, directory_of, plan_import
 from bot.services import Services
-from bot.transports import Reply, Request
+from bot.transports import FetchError, Reply, Request
+from bot.transports.outbox import owe
 from handlers.base import error, say
 
+# A download that takes longer than this has failed, as far as the leader can tell.
+FETCH_SECONDS = 60
 _BUTTON = re.compile(r"imp:(ok|no):([0-9]{1,9})")
 _EDIT = re.compile(
     r"^\s*#?(\d{1,4})\s+(hạn|han|deadline|đơn vị|don vi|unit)\s*:?\s+(.+?)\s*$",
@@ -29,7 +32,10 @@ async def receive_file(svc: Services, req: Request, me: Official) -> list[Reply]
     assert attachment is not None
     if attachment.fetch is None or attachment.size > MAX_BYTES:
         return error(svc, "file_too_big", size=attachment.size // (1024 * 1024) + 1)
-    data = await attachment.fetch()
+    try:
+        data = await asyncio.wait_for(attachment.fetch(), FETCH_SECONDS)
+    except (FetchError, TimeoutError):
+        return error(svc, "download_failed", file_name=attachment.file_name)
     try:
         # pdfminer takes a while on long PDFs; keep the event loop answering others.
         text = await asyncio.to_thread(read_document, data, attachment.file_name)
@@ -106,16 +112,19 @@ async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
         await svc.store.close_pending(pending.id, "cancelled")
         return [say(svc, "import_cancelled", file_name=pending.file_name)]
     plans = await plan_import(svc.store, pending.text, pending.edits)
-    # Stored before the import is closed, so a failure leaves it open to confirm again; a
-    # second press finds every document stored already and adds nothing.
-    result = await apply_import(svc.store, plans, svc.now())
-    if not await svc.store.close_pending(pending.id, "confirmed"):
-        return error(svc, "import_closed")
-    fresh: list[TaskView] = []
-    for directive_id in result.added:
-        fresh += await svc.store.tasks_of_directive(directive_id)
+    # The tasks, the closed review and the announcements they owe land in one transaction: a
+    # crash leaves either nothing (confirm again) or everything, with every unit still told.
+    async with svc.store.atomic():
+        if not await svc.store.close_pending(pending.id, "confirmed"):
+            return error(svc, "import_closed")
+        result = await apply_import(svc.store, plans, svc.now())
+        fresh: list[TaskView] = []
+        for directive_id in result.added:
+            fresh += await svc.store.tasks_of_directive(directive_id)
+        # Units hear about new directives; a corrected version changes tasks they know.
+        await owe(svc, await _announce(svc, fresh))
     revised = sum(r.kept + r.added for _, r in result.revised)
-    replies = [
+    return [
         say(
             svc,
             "import_done",
@@ -125,8 +134,6 @@ async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
             undated=sum(1 for t in fresh if t.deadline is None),
         )
     ]
-    # Units hear about new directives; a corrected version changes tasks they already know.
-    return replies + await _announce(svc, fresh)
 
 
 async def _announce(svc: Services, tasks: list[TaskView]) -> list[Reply]:

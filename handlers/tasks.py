@@ -26,10 +26,8 @@ async def show_task(svc: Services, req: Request, me: Official, args: str) -> lis
     if ref is None:
         return error(svc, "missing_task_id", command="nhiemvu")
     task = await svc.store.task(ref[0])
-    if task is None:
+    if task is None or not await can_see(svc.store, me, task):
         return error(svc, "no_such_task", task_id=ref[0])
-    if not await can_see(svc.store, me, task):
-        return error(svc, "not_your_task", task_id=ref[0])
     return [say(svc, "task", task_id=task.id, task=task, today=svc.today())]
 
 
@@ -40,7 +38,7 @@ async def set_deadline(svc: Services, req: Request, me: Official, args: str) -> 
         return error(svc, "missing_task_id", command="han")
     task_id, when = ref
     task = await svc.store.task(task_id)
-    if task is None:
+    if task is None or not await can_see(svc.store, me, task):
         return error(svc, "no_such_task", task_id=task_id)
     if not await can_set_deadline(svc.store, me, task):
         return error(svc, "not_head")

@@ -1,5 +1,27 @@
 """The only place with SQL: the Store over aiosqlite and its migrations."""
 
-from storage.store import NewDirective, NewTask, ParentRef, PendingImport, Revision, Store
+from storage.store import (
+    InboxRow,
+    Incoming,
+    NewDirective,
+    NewTask,
+    OutboxRow,
+    Outgoing,
+    ParentRef,
+    PendingImport,
+    Revision,
+    Store,
+)
 
-__all__ = ["NewDirective", "NewTask", "ParentRef", "PendingImport", "Revision", "Store"]
+__all__ = [
+    "InboxRow",
+    "Incoming",
+    "NewDirective",
+    "NewTask",
+    "OutboxRow",
+    "Outgoing",
+    "ParentRef",
+    "PendingImport",
+    "Revision",
+    "Store",
+]

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import datetime
 
 from bot.domain import Recipient
 from storage.base import StoreBase, _iso
-
-NudgeState = Literal["sending", "sent", "skipped", "failed"]
-
-# A nudge that failed this often is given up on, so a blocked bot does not retry forever.
-MAX_NUDGE_ATTEMPTS = 5
-# A send takes seconds; a claim this old belongs to a process that is gone.
-STALE_CLAIM = timedelta(minutes=15)
 
 
 class NudgeQueries(StoreBase):
@@ -30,24 +22,16 @@ class NudgeQueries(StoreBase):
         )
         return [Recipient(*row) for row in rows]
 
-    async def claim_nudge(
+    async def owe_nudge(
         self, task_id: int, official_id: int, kind: str, cycle: str, now: datetime
     ) -> bool:
-        """Reserve a nudge for sending; False if it was sent, skipped, or is given up on.
-
-        A claim left "sending" by a process that died mid-send is taken again once stale:
-        in that rare case the official may get the nudge twice rather than never.
-        """
-        stale = _iso(now - STALE_CLAIM)
+        """Record a nudge as owed (the outbox delivers it); False if it was owed or skipped."""
         async with self._transaction() as db:
             cur = await db.execute(
-                "INSERT INTO nudges (task_id, official_id, kind, cycle, state, attempts, updated_at)"
-                " VALUES (?, ?, ?, ?, 'sending', 1, ?)"
-                " ON CONFLICT DO UPDATE SET state = 'sending', attempts = attempts + 1,"
-                " updated_at = excluded.updated_at"
-                " WHERE (state = 'failed' OR (state = 'sending' AND updated_at < ?))"
-                " AND attempts < ?",
-                (task_id, official_id, kind, cycle, _iso(now), stale, MAX_NUDGE_ATTEMPTS),
+                "INSERT OR IGNORE INTO nudges "
+                "(task_id, official_id, kind, cycle, state, attempts, updated_at) "
+                "VALUES (?, ?, ?, ?, 'sent', 0, ?)",
+                (task_id, official_id, kind, cycle, _iso(now)),
             )
             return cur.rowcount > 0
 
@@ -61,23 +45,6 @@ class NudgeQueries(StoreBase):
                 "(task_id, official_id, kind, cycle, state, attempts, updated_at) "
                 "VALUES (?, ?, ?, ?, 'skipped', 0, ?)",
                 (task_id, official_id, kind, cycle, _iso(now)),
-            )
-
-    async def finish_nudge(
-        self,
-        task_id: int,
-        official_id: int,
-        kind: str,
-        cycle: str,
-        state: NudgeState,
-        now: datetime,
-    ) -> None:
-        """Record how sending a claimed nudge ended."""
-        async with self._transaction() as db:
-            await db.execute(
-                "UPDATE nudges SET state = ?, updated_at = ? "
-                "WHERE task_id = ? AND official_id = ? AND kind = ? AND cycle = ?",
-                (state, _iso(now), task_id, official_id, kind, cycle),
             )
 
     async def nudge_states(self) -> list[tuple[int, int, str, str, str]]:

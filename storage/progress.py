@@ -1,4 +1,4 @@
-"""Queries on progress: updates, chat messages about tasks, imports awaiting review."""
+"""Queries on progress: updates and imports awaiting review."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from storage.records import PendingImport
 
 
 class ProgressQueries(StoreBase):
-    """Progress updates, message links and pending imports."""
+    """Progress updates and pending imports."""
 
     # -- progress updates ----------------------------------------------------
 
@@ -45,28 +45,6 @@ class ProgressQueries(StoreBase):
         """How many progress notes a task has."""
         row = await self._one("SELECT COUNT(*) FROM updates WHERE task_id = ?", (task_id,))
         return int(row[0])
-
-    # -- chat messages about tasks -------------------------------------------
-
-    async def link_message(
-        self, platform: str, chat_id: str, message_id: int, task_id: int
-    ) -> None:
-        """Remember that a bot message in a chat was about a task."""
-        async with self._transaction() as db:
-            await db.execute(
-                "INSERT OR REPLACE INTO message_tasks (platform, chat_id, message_id, task_id) "
-                "VALUES (?, ?, ?, ?)",
-                (platform, chat_id, message_id, task_id),
-            )
-
-    async def task_of_message(self, platform: str, chat_id: str, message_id: int) -> int | None:
-        """The task a bot message was about, if it was about one."""
-        row = await self._one(
-            "SELECT task_id FROM message_tasks WHERE platform = ? AND chat_id = ? "
-            "AND message_id = ?",
-            (platform, chat_id, message_id),
-        )
-        return row[0] if row else None
 
     # -- imports awaiting review in chat -----------------------------------
 
@@ -108,23 +86,3 @@ class ProgressQueries(StoreBase):
                 (state, pending_id),
             )
         return cur.rowcount > 0
-
-    async def link_import_message(
-        self, platform: str, chat_id: str, message_id: int, pending_id: int
-    ) -> None:
-        """Remember that a bot message previews an import."""
-        async with self._transaction() as db:
-            await db.execute(
-                "INSERT OR REPLACE INTO message_imports (platform, chat_id, message_id, pending_id)"
-                " VALUES (?, ?, ?, ?)",
-                (platform, chat_id, message_id, pending_id),
-            )
-
-    async def import_of_message(self, platform: str, chat_id: str, message_id: int) -> int | None:
-        """The import a bot message previews, if it previews one."""
-        row = await self._one(
-            "SELECT pending_id FROM message_imports WHERE platform = ? AND chat_id = ?"
-            " AND message_id = ?",
-            (platform, chat_id, message_id),
-        )
-        return row[0] if row else None

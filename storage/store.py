@@ -9,16 +9,28 @@ from pathlib import Path
 import aiosqlite
 
 from storage.directives import DirectiveQueries
+from storage.mailbox import InboxRow, Incoming, MailboxQueries, OutboxRow, Outgoing
 from storage.migrate import upgrade
 from storage.nudges import NudgeQueries
 from storage.org import OrgQueries
 from storage.progress import ProgressQueries
 from storage.records import NewDirective, NewTask, ParentRef, PendingImport, Revision
 
-__all__ = ["NewDirective", "NewTask", "ParentRef", "PendingImport", "Revision", "Store"]
+__all__ = [
+    "InboxRow",
+    "Incoming",
+    "NewDirective",
+    "NewTask",
+    "OutboxRow",
+    "Outgoing",
+    "ParentRef",
+    "PendingImport",
+    "Revision",
+    "Store",
+]
 
 
-class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries):
+class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries, MailboxQueries):
     """All reads and writes of dondoc's data, over one aiosqlite connection."""
 
     @classmethod

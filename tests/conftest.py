@@ -8,7 +8,7 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from bot.roster import import_roster, load_roster
 from bot.services import Services
 from bot.transports import Reply, Request
 from handlers import dispatch
-from storage import NewDirective, NewTask, Store
+from storage import NewDirective, NewTask, Outgoing, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -53,7 +53,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture
 def svc(store: Store, clock: Clock) -> Services:
-    return Services(store=store, tz=TZ, clock=clock)
+    return Services(store=store, tz=TZ, clock=clock, platforms=("telegram",))
 
 
 @pytest.fixture
@@ -117,3 +117,21 @@ class Chat:
         replies = await self.say(text, **kwargs)  # type: ignore[arg-type]
         assert len(replies) == 1, replies
         return replies[0].text
+
+
+async def link(
+    store: Store,
+    chat_id: str,
+    message_id: int,
+    *,
+    task_id: int | None = None,
+    pending_id: int | None = None,
+    platform: str = "console",
+) -> None:
+    """Send a bot message about a task or an import through the outbox, as message `id`."""
+    now = datetime(2026, 11, 23, 2, tzinfo=UTC)
+    reply = Reply("…", task_id=task_id, pending_id=pending_id)
+    await store.enqueue([Outgoing(platform, chat_id, reply)], now)
+    for row in await store.claim_outgoing([platform], now, timedelta(seconds=60), 100):
+        await store.piece_sent(row.id, platform, chat_id, str(message_id), 1)
+        await store.outgoing_sent(row.id, now)

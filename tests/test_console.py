@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.console import chat, load_examples, plain
+from bot.console import chat, load_examples
 from bot.services import Services
+from bot.transports.console import plain
 from tests.conftest import EXAMPLES, Clock
 
 
@@ -79,8 +80,7 @@ async def test_demo_imports_a_file_with_buttons(svc: Services, clock: Clock) -> 
     await chat(svc, read, log.append)  # type: ignore[arg-type]
     text = "".join(log)
     assert "đã có, bỏ qua" in text  # the demo loaded it already
-    press = re.search(r"gõ /bam (imp:ok:\d+)", text)
-    assert press is not None
-    log2, read2 = script([str(tri), f"/bam {press[1]}", "/thoat"])
+    assert "[1] ✅ Xác nhận" in text and "[2] ❌ Hủy" in text
+    log2, read2 = script([str(tri), f"/gui {path}", "1", "/thoat"])
     await chat(svc, read2, log2.append)  # type: ignore[arg-type]
     assert "Đã lưu 0 văn bản mới" in "".join(log2)

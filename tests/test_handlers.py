@@ -9,7 +9,7 @@ import pytest
 from bot.domain import Official, TaskStatus
 from bot.services import Services
 from storage import NewTask, Store
-from tests.conftest import Chat, Clock, add_directive, unit_id
+from tests.conftest import Chat, Clock, add_directive, link, unit_id
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ async def test_reply_to_a_task_message_records_a_note(
     chat = Chat(svc, roster["Huỳnh Ngọc Mai"].id)
     [card] = await chat.say(f"/nhiemvu #{tasks['draft']}")
     assert card.task_id == tasks["draft"]
-    await svc.store.link_message("console", chat.user, 500, tasks["draft"])
+    await link(svc.store, chat.user, 500, task_id=tasks["draft"])
     text = await chat.text("vướng kinh phí, đạt 30%", reply_to=500)
     assert "#" + str(tasks["draft"]) in text
     task = await svc.store.task(tasks["draft"])
@@ -114,7 +114,7 @@ async def test_done_marks_the_task_once(
     [
         ("/capnhat đạt 40%", "Thiếu mã nhiệm vụ"),
         ("/capnhat #99999 đạt 40%", "Không có nhiệm vụ #99999"),
-        ("/capnhat #{budget} đạt 40%", "không thuộc đơn vị"),
+        ("/capnhat #{budget} đạt 40%", "Không có nhiệm vụ"),
         ("/capnhat #{draft}", "đang trống"),
         ("/capnhat #{draft} " + "x" * 5000, "quá giới hạn 1000 ký tự"),
         ("/xong", "Thiếu mã nhiệm vụ"),
@@ -142,13 +142,25 @@ async def test_non_text_messages_are_refused(
     assert "chỉ đọc tin nhắn chữ" in text
 
 
+@pytest.mark.parametrize(
+    "command", ["/nhiemvu #{id}", "/capnhat #{id} đạt 40%", "/xong #{id}", "/han #{id} 30/12/2026"]
+)
+async def test_another_units_task_is_answered_like_a_missing_one(
+    svc: Services, roster: dict[str, Official], tasks: dict[str, int], command: str
+) -> None:
+    head = Chat(svc, roster["Võ Thanh Tâm"].id)
+    theirs = await head.text(command.format(id=tasks["budget"]))
+    missing = await head.text(command.format(id=99999))
+    assert theirs.replace(str(tasks["budget"]), "N") == missing.replace("99999", "N")
+
+
 async def test_head_sets_a_deadline_but_not_in_the_past(
     svc: Services, roster: dict[str, Official], tasks: dict[str, int]
 ) -> None:
     head = Chat(svc, roster["Võ Thanh Tâm"].id)
     assert "đã qua" in await head.text(f"/han #{tasks['report']} 1/11/2026")
     assert "Không đọc được ngày" in await head.text(f"/han #{tasks['report']} 31/02/2027")
-    assert "Chỉ trưởng đơn vị" in await head.text(f"/han #{tasks['budget']} 30/12/2026")
+    assert "Không có nhiệm vụ" in await head.text(f"/han #{tasks['budget']} 30/12/2026")
     unchanged = await svc.store.task(tasks["report"])
     assert unchanged is not None and unchanged.deadline is None
     assert "15/12/2026" in await head.text(f"/han #{tasks['report']} 15/12/2026")

@@ -47,6 +47,7 @@ SAMPLES = {
     "import_done": {"added": 1, "revised": 0, "tasks": 3, "undated": 1},
     "new_tasks": {"tasks": [TASK], "today": TODAY},
     "admin_error": {"error": "BadRequest('x')", "user": None},
+    "group_chat": {},
 }
 
 
@@ -76,6 +77,7 @@ def test_error_messages_render(locale: str, code: str) -> None:
         "number": 4,
         "name": "Phòng X",
         "close": ["Phòng Y"],
+        "file_name": "kh.pdf",
     }
     text = render("error", locale, code=code, **context)
     assert text and "undefined" not in text

@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from bot.domain import Official, Recipient
+from bot.domain import Official, TaskStatus
 from bot.nudges import plan, slots
+from bot.roster import import_roster, load_roster
 from bot.services import Services
-from bot.sweep import DeliveryError, sweep
-from bot.transports import Reply
+from bot.sweep import sweep
+from bot.transports.outbox import LEASE, OutboxSender
 from storage import NewTask, Store
-from tests.conftest import TZ, Clock, add_directive
+from tests.conftest import EXAMPLES, TZ, Clock, add_directive
+from tests.recorder import Recorder
 
 DEADLINE = date(2026, 12, 4)  # a Friday
 
 
-class Outbox:
-    """A Sender that keeps what it was given; can be told to refuse."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, Reply]] = []
-        self.refuse = False
-
-    def address(self, person: Recipient) -> str | None:
-        return str(person.telegram_id)
-
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        if self.refuse:
-            raise DeliveryError("Forbidden: bot was blocked by the user")
-        self.sent.append((chat_id, reply))
+async def send_due(svc: Services, recorder: Recorder, now: datetime | None = None) -> int:
+    """One sweep, then deliver what it owed; how many messages went out."""
+    await sweep(svc, now)
+    return (await OutboxSender(svc, {"telegram": recorder}).drain()).sent
 
 
 def local(day: date, hour: int = 9, tz: ZoneInfo = TZ) -> datetime:
@@ -73,35 +62,37 @@ async def test_sweep_twice_sends_once(
     svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
     task_id = await _setup(store, clock, roster)
-    outbox = Outbox()
+    recorder = Recorder()
     clock.set_local(date(2026, 11, 27))
-    first = await sweep(svc, outbox)
-    second = await sweep(svc, outbox)
-    assert (first.sent, second.sent) == (2, 0)
-    assert sorted(chat for chat, _ in outbox.sent) == ["100011", "100012"]
-    reply = outbox.sent[0][1]
-    assert reply.task_id == task_id
-    assert f"#{task_id}" in reply.text and "04/12/2026" in reply.text and "Còn 7 ngày" in reply.text
+    assert (await sweep(svc)).owed == 2
+    assert (await sweep(svc)).owed == 0
+    assert (await OutboxSender(svc, {"telegram": recorder}).drain()).sent == 2
+    assert await send_due(svc, recorder) == 0
+    assert sorted(chat for chat, _ in recorder.sent) == ["100011", "100012"]
+    text = recorder.texts()[0]
+    assert f"#{task_id}" in text and "04/12/2026" in text and "Còn 7 ngày" in text
+    # A reply to the nudge is about its task: the link was made with the owed message.
+    assert await store.task_of_message("telegram", "100011", "1") == task_id
 
 
 async def test_restart_neither_loses_nor_repeats(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "d.db"
-    outbox = Outbox()
-    from bot.roster import import_roster, load_roster
-    from tests.conftest import EXAMPLES
-
+    recorder = Recorder()
     async with Store.open(path) as store:
         await import_roster(store, load_roster(EXAMPLES / "roster.csv"))
         roster = {o.name: o for o in await store.officials()}
         await _setup(store, clock, roster)
         clock.set_local(date(2026, 11, 27))
-        assert (await sweep(Services(store=store, tz=TZ, clock=clock), outbox)).sent == 2
+        # Owed, then the process dies before anything is sent.
+        svc = Services(store=store, tz=TZ, clock=clock, platforms=("telegram",))
+        assert (await sweep(svc)).owed == 2
     async with Store.open(path) as store:  # the bot restarts
-        svc = Services(store=store, tz=TZ, clock=clock)
-        assert (await sweep(svc, outbox)).sent == 0
+        svc = Services(store=store, tz=TZ, clock=clock, platforms=("telegram",))
+        assert await send_due(svc, recorder) == 2  # what was owed is sent, once
+        assert await send_due(svc, recorder) == 0
         clock.set_local(date(2026, 12, 1))  # down over the weekend; back on Tuesday
-        assert (await sweep(svc, outbox)).sent == 2
-    kinds = [r.text.splitlines()[0] for _, r in outbox.sent]
+        assert await send_due(svc, recorder) == 2
+    kinds = [text.splitlines()[0] for text in recorder.texts()]
     assert kinds.count("🔔 <b>Còn 3 ngày đến hạn</b>") == 2
 
 
@@ -109,33 +100,40 @@ async def test_catching_up_sends_only_the_latest_kind(
     svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
     task_id = await _setup(store, clock, roster)
-    outbox = Outbox()
+    recorder = Recorder()
     clock.set_local(date(2026, 12, 8))  # first sweep after the deadline
-    assert (await sweep(svc, outbox)).sent == 2
-    assert all("quá hạn" in r.text for _, r in outbox.sent)
+    assert await send_due(svc, recorder) == 2
+    assert all("quá hạn" in text for text in recorder.texts())
     states = {(kind, state) for t, _, kind, _, state in await store.nudge_states() if t == task_id}
     assert ("overdue", "sent") in states and ("before-7", "skipped") in states
 
 
-async def test_a_refused_nudge_is_retried_next_sweep(
+async def test_a_refused_nudge_is_given_up_and_a_delayed_one_retried(
     svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
     await _setup(store, clock, roster)
-    outbox = Outbox()
-    outbox.refuse = True
+    recorder = Recorder()
+    recorder.mode = "later"
     clock.set_local(date(2026, 11, 27))
-    failed = await sweep(svc, outbox)
-    assert (failed.sent, failed.failed) == (0, 2)
-    outbox.refuse = False
-    assert (await sweep(svc, outbox)).sent == 2
+    assert await send_due(svc, recorder) == 0
+    recorder.mode = "ok"
+    assert await send_due(svc, recorder) == 0  # not before the platform's wait is over
+    clock.now += timedelta(minutes=2)
+    assert await send_due(svc, recorder) == 2
+    recorder.mode = "refuse"  # the officials blocked the bot
+    clock.set_local(date(2026, 12, 1))
+    assert (await sweep(svc)).owed == 2
+    tally = await OutboxSender(svc, {"telegram": recorder}).drain()
+    assert (tally.sent, tally.failed) == (0, 2)
+    assert (await OutboxSender(svc, {"telegram": recorder}).drain()).failed == 0  # given up
+    states = [state for _, _, _, state, _ in await store.outbox_states()]
+    assert states.count("sent") == 2 and states.count("failed") == 2
 
 
 async def test_done_tasks_get_no_nudge(
     svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
     task_id = await _setup(store, clock, roster)
-    from bot.domain import TaskStatus
-
     await store.add_update(
         task_id=task_id,
         official_id=roster["Võ Thanh Tâm"].id,
@@ -146,51 +144,33 @@ async def test_done_tasks_get_no_nudge(
         now=clock(),
     )
     clock.set_local(date(2026, 12, 8))
-    outbox = Outbox()
-    assert (await sweep(svc, outbox)).sent == 0
+    assert await send_due(svc, Recorder()) == 0
 
 
 async def test_nobody_is_nudged_at_night(
     svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
     await _setup(store, clock, roster)
-    outbox = Outbox()
+    recorder = Recorder()
     clock.set_local(date(2026, 11, 27), hour=21)
-    assert (await sweep(svc, outbox)).sent == 0
+    assert await send_due(svc, recorder) == 0
     clock.set_local(date(2026, 11, 30), hour=8)  # Monday morning: the missed nudge goes out
-    assert (await sweep(svc, outbox)).sent == 2
+    assert await send_due(svc, recorder) == 2
 
 
-class Interrupted(Outbox):
-    """A sender cut short, as by a shutdown in the middle of a send."""
-
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        raise asyncio.CancelledError
-
-
-async def test_a_send_cut_short_is_retried(
+async def test_a_send_cut_short_is_sent_once_its_lease_runs_out(
     svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
     await _setup(store, clock, roster)
     clock.set_local(date(2026, 11, 27))
-    with pytest.raises(asyncio.CancelledError):
-        await sweep(svc, Interrupted())
-    outbox = Outbox()
-    assert (await sweep(svc, outbox)).sent == 2
-
-
-async def test_a_claim_left_by_a_dead_process_is_taken_again_once_stale(
-    svc: Services, store: Store, clock: Clock, roster: dict[str, Official]
-) -> None:
-    task_id = await _setup(store, clock, roster)
-    clock.set_local(date(2026, 11, 27))
-    mai = roster["Huỳnh Ngọc Mai"].id
-    assert await store.claim_nudge(task_id, mai, "before-7", "2026-12-04", clock())  # then dies
-    outbox = Outbox()
-    assert (await sweep(svc, outbox)).sent == 1  # the other official only
-    clock.now += timedelta(minutes=20)
-    assert (await sweep(svc, outbox)).sent == 1  # the stale claim is taken again
-    assert sorted(chat for chat, _ in outbox.sent) == ["100011", "100012"]
+    recorder = Recorder()
+    recorder.mode = "cancel"  # as a shutdown or a kill in the middle of a send
+    assert await send_due(svc, recorder) == 0
+    recorder.mode = "ok"
+    assert await send_due(svc, recorder) == 0  # still leased to the sender that died
+    clock.now += LEASE
+    assert (await OutboxSender(svc, {"telegram": recorder}).drain()).sent == 2
+    assert await send_due(svc, recorder) == 0
 
 
 async def test_one_bad_task_does_not_stop_the_others(
@@ -205,7 +185,7 @@ async def test_one_bad_task_does_not_stop_the_others(
         code="1/KH",
     )
     clock.set_local(date(2026, 11, 27))
-    assert (await sweep(svc, Outbox())).sent == 2
+    assert await send_due(svc, Recorder()) == 2
 
 
 def test_a_weekend_deadline_is_announced_with_the_days_left() -> None:

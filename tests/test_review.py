@@ -6,7 +6,7 @@ from bot.domain import Official
 from bot.services import Services
 from bot.transports import Attachment, Reply, Request
 from handlers import dispatch
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, link
 
 PLAN = (EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt").read_bytes()
 
@@ -36,7 +36,7 @@ async def test_leader_previews_corrects_and_confirms(
     assert "#2</b> Phòng Tài chính - Kế hoạch — chủ trì — hạn 20/12/2026" in preview.text
     assert await svc.store.directives() == []  # nothing stored before confirmation
 
-    await svc.store.link_import_message("console", str(leader.id), 900, preview.pending_id)
+    await link(svc.store, str(leader.id), 900, pending_id=preview.pending_id)
     [fixed] = await send(svc, leader, text="#2 hạn 28/12/2026", reply_to_message_id=900)
     assert "#2</b> Phòng Tài chính - Kế hoạch — chủ trì — hạn 28/12/2026" in fixed.text
     [moved] = await send(svc, leader, text="#3 đơn vị Phòng Nội vụ", reply_to_message_id=900)
@@ -48,7 +48,9 @@ async def test_leader_previews_corrects_and_confirms(
 
     replies = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}")
     assert "Đã lưu 1 văn bản mới" in replies[0].text
-    told = {r.to.name for r in replies[1:] if r.to is not None}
+    # Each unit's officials are owed a message, stored with the import itself.
+    owed = {chat for _, _, chat, state, _ in await svc.store.outbox_states() if state == "pending"}
+    told = {name for name, o in roster.items() if str(o.telegram_id) in owed}
     assert {"Lý Văn Phúc", "Trương Thị Thu", "Phan Quốc Bảo", "Võ Thanh Tâm"} <= told
     finance = roster["Lý Văn Phúc"].unit_id
     [task] = await svc.store.tasks_of_units([finance])
@@ -73,7 +75,7 @@ async def test_bad_corrections_change_nothing(svc: Services, roster: dict[str, O
     leader = roster["Nguyễn Minh Trí"]
     [preview] = await send_file(svc, leader)
     assert preview.pending_id is not None
-    await svc.store.link_import_message("console", str(leader.id), 900, preview.pending_id)
+    await link(svc.store, str(leader.id), 900, pending_id=preview.pending_id)
     cases = {
         "#2 hạn 1/1/2020": "đã qua",
         "#2 hạn 31/02/2027": "Không đọc được ngày",

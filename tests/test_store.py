@@ -91,36 +91,9 @@ async def test_done_update_closes_the_task(store: Store, roster: dict[str, Offic
     assert await store.open_tasks_with_deadline() == []
 
 
-async def test_a_nudge_is_claimed_once_and_retried_only_after_failure(
-    store: Store, roster: dict[str, Official]
-) -> None:
+async def test_a_nudge_is_owed_once(store: Store, roster: dict[str, Official]) -> None:
     official, task = await finance_task(store, roster, deadline=date(2026, 12, 1))
     key = (task.id, official.id, "before-7", "2026-12-01")
-    assert await store.claim_nudge(*key, NOW)
-    assert not await store.claim_nudge(*key, NOW)  # a second worker or sweep gets nothing
-    await store.finish_nudge(*key, "failed", NOW)
-    assert await store.claim_nudge(*key, NOW)  # a failed send is tried again
-    await store.finish_nudge(*key, "sent", NOW)
-    assert not await store.claim_nudge(*key, NOW)
+    assert await store.owe_nudge(*key, NOW)
+    assert not await store.owe_nudge(*key, NOW)  # a second worker or sweep gets nothing
     assert await store.nudge_states() == [(*key, "sent")]
-
-
-async def test_a_failing_nudge_is_given_up_after_five_attempts(
-    store: Store, roster: dict[str, Official]
-) -> None:
-    official, task = await finance_task(store, roster, deadline=date(2026, 12, 1))
-    key = (task.id, official.id, "due", "2026-12-01")
-    attempts = 0
-    while await store.claim_nudge(*key, NOW):
-        attempts += 1
-        await store.finish_nudge(*key, "failed", NOW)
-    assert attempts == 5
-
-
-async def test_message_links_map_replies_to_tasks(
-    store: Store, roster: dict[str, Official]
-) -> None:
-    official, task = await finance_task(store, roster)
-    await store.link_message("telegram", "100021", 7, task.id)
-    assert await store.task_of_message("telegram", "100021", 7) == task.id
-    assert await store.task_of_message("telegram", "100022", 7) is None

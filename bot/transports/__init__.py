@@ -2,12 +2,34 @@
 
 from bot.transports.contract import (
     Attachment,
+    Capabilities,
     ChatType,
     Content,
+    DeliveryError,
+    FetchError,
     OutFile,
+    Piece,
+    Received,
     Reply,
     Request,
+    RetryLater,
+    Transport,
     split_text,
 )
 
-__all__ = ["Attachment", "ChatType", "Content", "OutFile", "Reply", "Request", "split_text"]
+__all__ = [
+    "Attachment",
+    "Capabilities",
+    "ChatType",
+    "Content",
+    "DeliveryError",
+    "FetchError",
+    "OutFile",
+    "Piece",
+    "Received",
+    "Reply",
+    "Request",
+    "RetryLater",
+    "Transport",
+    "split_text",
+]

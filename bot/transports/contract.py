@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, Protocol
 
 from bot.domain import Recipient
 
 Content = Literal["text", "sticker", "document", "photo", "other"]
 ChatType = Literal["private", "group"]
 FileKind = Literal["document", "photo"]
+Fetch = Callable[[], Awaitable[bytes]]
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -20,12 +21,14 @@ _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL
 class Attachment:
     """A file sent with a message, fetched only once the sender may send files.
 
-    `fetch` is None when the file is too large to be fetched at all.
+    `ref` is the platform's id of the file; `fetch` is None when the file is too large to be
+    fetched at all (or the platform cannot hand it over).
     """
 
     file_name: str
     size: int
-    fetch: Callable[[], Awaitable[bytes]] | None
+    fetch: Fetch | None
+    ref: str | None = None
 
     @classmethod
     def of(cls, file_name: str, data: bytes) -> Attachment:
@@ -39,20 +42,21 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Request:
-    """One incoming chat message, platform-neutral."""
+    """One incoming chat message or button press, platform-neutral."""
 
     platform: str
     user_id: str
     chat_id: str
     text: str = ""
-    message_id: int | None = None
-    reply_to_message_id: int | None = None
+    message_id: str | None = None
+    reply_to_message_id: str | None = None
     content: Content = "text"
     first_name: str = ""
     attachment: Attachment | None = None
     callback: str | None = None
     chat_type: ChatType = "private"
     language: str | None = None
+    callback_id: str | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:
@@ -68,6 +72,30 @@ class Request:
         if self.message_id is None:
             return None
         return f"{self.platform}:{self.chat_id}:{self.message_id}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The request as JSON for the inbox; an attachment keeps its name, size and ref."""
+        data = {k: v for k, v in self.__dict__.items() if k != "attachment"}
+        if self.attachment is not None:
+            a = self.attachment
+            data["attachment"] = {"file_name": a.file_name, "size": a.size, "ref": a.ref}
+        return data
+
+    @classmethod
+    def from_json(
+        cls, data: dict[str, Any], fetcher: Callable[[str], Fetch] | None = None
+    ) -> Request:
+        """The request stored by `to_json`; `fetcher` turns a file ref back into a download."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        found = fields.pop("attachment", None)
+        request = cls(**fields)
+        if found is None:
+            return request
+        ref = found.get("ref")
+        fetch = fetcher(ref) if fetcher is not None and ref is not None else None
+        return replace(
+            request, attachment=Attachment(found["file_name"], found["size"], fetch, ref)
+        )
 
 
 @dataclass(frozen=True)
@@ -94,22 +122,101 @@ class Reply:
     buttons: tuple[tuple[str, str], ...] = ()
     to: Recipient | None = None
     files: tuple[OutFile, ...] = ()
+    bulk: bool = False
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform can show, so each Reply is rendered within it."""
+
+    max_text: int
+    buttons: bool
+    reply_to: bool
+    files: bool
+    markup: Literal["html", "plain"]
+    # Messages per second in all, and the least gap between two bulk messages to one chat.
+    rate: float = 29.0
+    chat_gap: float = 1.0
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One platform message of a rendered Reply: text (with its choices) or a file."""
+
+    text: str | None = None
+    buttons: tuple[tuple[str, str], ...] = ()
+    file: OutFile | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    """An update read from a platform: its unique key there and the request it makes."""
+
+    key: str
+    request: Request
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class DeliveryError(Exception):
+    """A message the chat platform refuses for good (blocked bot, unknown chat, bad request)."""
+
+
+class FetchError(Exception):
+    """A file the platform could not hand over (refused, timed out, gone)."""
+
+
+class RetryLater(Exception):
+    """A message the platform could not take now; try again after `seconds`."""
+
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+class Transport(Protocol):
+    """One chat platform: reads updates, renders replies within its limits, sends pieces."""
+
+    platform: str
+    capabilities: Capabilities
+
+    async def start(self, *, serve: bool = True) -> None:
+        """Connect and check the token; to `serve` chats, also publish menus and set up reading."""
+
+    async def stop(self) -> None:
+        """Confirm what was read and close connections."""
+
+    async def receive(self) -> Sequence[Received]:
+        """Wait for updates (a long poll). Calling it again confirms the previous batch."""
+
+    def render(self, reply: Reply) -> list[Piece]:
+        """The platform messages that show `reply`, in order."""
+
+    async def send(self, chat_id: str, piece: Piece) -> str | None:
+        """Send one piece; its platform message id. DeliveryError or RetryLater on failure."""
+
+    async def answer_button(self, request: Request, text: str | None) -> None:
+        """Acknowledge a button press (a short toast where the platform has one)."""
+
+    def fetcher(self, ref: str) -> Fetch:
+        """A download of the file with this platform id."""
 
 
 def split_text(text: str, limit: int) -> list[str]:
     """Cut a long message into pieces of at most `limit` characters, at line breaks if possible."""
     pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
+    start, end = 0, len(text)
+    while end - start > limit:
+        cut = text.rfind("\n", start, start + limit)
+        if cut <= start:
+            cut = start + limit
             # Never split an HTML entity ("&amp;") or a tag across two messages.
-            opened = max(rest.rfind("&", 0, cut), rest.rfind("<", 0, cut))
-            if opened > 0 and not any(c in rest[opened:cut] for c in ";>"):
+            opened = max(text.rfind("&", start, cut), text.rfind("<", start, cut))
+            if opened > start and not any(c in text[opened:cut] for c in ";>"):
                 cut = opened
-        pieces.append(rest[:cut].rstrip("\n"))
-        rest = rest[cut:].lstrip("\n")
-    if rest or not pieces:
-        pieces.append(rest)
+        pieces.append(text[start:cut].rstrip("\n"))
+        start = cut
+        while start < end and text[start] == "\n":
+            start += 1
+    if start < end or not pieces:
+        pieces.append(text[start:])
     return pieces

@@ -1,0 +1,164 @@
+"""The inbox: updates are stored before the platform is told they arrived, then handled."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import timedelta
+from functools import partial
+
+from bot.services import Services
+from bot.transports.contract import Received, Reply, Request, Transport
+from bot.transports.outbox import OutboxSender, outgoing
+from handlers import dispatch
+from messages import render
+from storage import InboxRow, Incoming, Outgoing
+
+log = logging.getLogger(__name__)
+# Handled updates are kept this long, so a late redelivery is still recognised.
+KEEP_HANDLED = timedelta(days=7)
+
+
+class InboxWorker:
+    """Reads every transport into the inbox and handles what is stored there.
+
+    Updates of different chats are handled concurrently, each chat's in the order received.
+    """
+
+    def __init__(
+        self,
+        svc: Services,
+        transports: Mapping[str, Transport],
+        outbox: OutboxSender,
+        *,
+        admin_chat: tuple[str, str] | None = None,
+        concurrency: int = 32,
+    ) -> None:
+        self._svc = svc
+        self._transports = dict(transports)
+        self._outbox = outbox
+        self._admin_chat = admin_chat
+        self._slots = asyncio.Semaphore(concurrency)
+        self._in_flight: set[int] = set()
+        self._tails: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+
+    async def poll(self, transport: Transport, stop: asyncio.Event) -> None:
+        """Long-poll one platform until `stop`, storing each batch before asking for the next."""
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                reading = asyncio.ensure_future(transport.receive())
+                await asyncio.wait([reading, stopped], return_when=asyncio.FIRST_COMPLETED)
+                if not reading.done():
+                    reading.cancel()
+                    break
+                batch = reading.result()
+                if batch:
+                    await self.store_batch(transport.platform, batch)
+        finally:
+            stopped.cancel()
+
+    async def store_batch(self, platform: str, batch: Sequence[Received]) -> int:
+        """Store received updates (once each) and wake the handlers; how many were new."""
+        items = [Incoming(platform, r.key, r.request.chat_id, r.request.to_json()) for r in batch]
+        added = await self._svc.store.receive(items, self._svc.now())
+        self._wake.set()
+        return added
+
+    async def run(self, stop: asyncio.Event, poll: float = 1.0) -> None:
+        """Handle stored updates until `stop`: those left by a crash first, then new ones."""
+        rounds = 0
+        while not stop.is_set():
+            try:
+                await self.handle_stored()
+                rounds += 1
+                if rounds % 3600 == 1:
+                    await self._svc.store.prune_inbox(self._svc.now() - KEEP_HANDLED)
+            except Exception:
+                log.exception("inbox round failed; trying again")
+            self._wake.clear()
+            waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waits, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+            for w in waits:
+                w.cancel()
+        await self.settle()
+
+    async def handle_stored(self) -> int:
+        """Start handling every stored update not handled or in hand yet; how many started."""
+        rows = await self._svc.store.unhandled(list(self._transports), limit=500)
+        started = 0
+        for row in rows:
+            if row.id in self._in_flight:
+                continue
+            self._in_flight.add(row.id)
+            key = (row.platform, row.chat_id)
+            task = asyncio.create_task(self._in_order(row, self._tails.get(key)))
+            self._tails[key] = task
+            task.add_done_callback(partial(self._forget, key))
+            started += 1
+        return started
+
+    async def settle(self) -> None:
+        """Wait until every update in hand is handled."""
+        while self._tails:
+            await asyncio.wait(list(self._tails.values()))
+
+    async def _in_order(self, row: InboxRow, before: asyncio.Task[None] | None) -> None:
+        # Each chat's updates wait for the one before; other chats go on meanwhile.
+        try:
+            if before is not None:
+                await asyncio.wait([before])
+            async with self._slots:
+                await self.handle(row)
+        finally:
+            self._in_flight.discard(row.id)
+
+    def _forget(self, key: tuple[str, str], done: asyncio.Task[None]) -> None:
+        if self._tails.get(key) is done:
+            del self._tails[key]
+
+    async def handle(self, row: InboxRow) -> None:
+        """Answer one stored update, and mark it handled with its answers owed, atomically."""
+        svc = self._svc
+        transport = self._transports[row.platform]
+        request = Request.from_json(row.request, transport.fetcher)
+        if request.callback_id is not None:
+            await transport.answer_button(request, None)
+        owed: list[Outgoing] = []
+        try:
+            request = await self._numbered_choice(transport, request)
+            replies = await dispatch(svc, request)
+            owed = outgoing(svc, replies, request)
+        except Exception as exc:
+            log.error("handling update %s failed", row.id, exc_info=exc)
+            owed = outgoing(svc, [Reply(render("error", svc.locale, code="internal"))], request)
+            owed += self._admin_notice(request, exc)
+        if await svc.store.finish_update(row.id, owed, svc.now()):
+            self._outbox.wake()
+
+    async def _numbered_choice(self, transport: Transport, request: Request) -> Request:
+        # Where there are no buttons, "2" picks the second choice of the latest message.
+        text = request.text.strip()
+        if transport.capabilities.buttons or request.callback is not None:
+            return request
+        if not (text.isdigit() and len(text) <= 2):
+            return request
+        choices = await self._svc.store.latest_choices(request.platform, request.chat_id)
+        number = int(text)
+        if not 1 <= number <= len(choices):
+            return request
+        return replace(request, text="", callback=choices[number - 1][1])
+
+    def _admin_notice(self, request: Request, exc: BaseException) -> list[Outgoing]:
+        if self._admin_chat is None:
+            return []
+        text = render(
+            "admin_error",
+            self._svc.locale,
+            error=repr(exc)[:500],
+            user={"id": request.user_id, "full_name": request.first_name},
+        )
+        return [Outgoing(self._admin_chat[0], self._admin_chat[1], Reply(text))]

@@ -1,0 +1,221 @@
+"""The outbox: messages owed are stored first, then delivered at the platform's pace."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from bot.domain import Recipient
+from bot.services import Services
+from bot.transports.contract import DeliveryError, Piece, Reply, Request, RetryLater, Transport
+from storage import OutboxRow, Outgoing
+
+log = logging.getLogger(__name__)
+
+# A sender that took a message and died leaves it for this long; then another sends it.
+LEASE = timedelta(seconds=60)
+# A message that still fails after this many attempts is given up on and reported.
+MAX_ATTEMPTS = 10
+# Waits up to this many seconds are waited out while sending, this many times.
+INLINE_WAIT = 5.0
+INLINE_RETRIES = 3
+
+
+def address(svc: Services, person: Recipient) -> tuple[str, str] | None:
+    """The (platform, chat) that reaches `person` on a running platform, preferred first."""
+    for platform, chat_id in person.addresses:
+        if platform in svc.platforms:
+            return platform, chat_id
+    if "console" in svc.platforms:  # in the demo everyone is reachable by their official id
+        return "console", str(person.official_id)
+    return None
+
+
+def outgoing(svc: Services, replies: Sequence[Reply], request: Request | None) -> list[Outgoing]:
+    """Where each reply goes: another official's chat (`to`), else the requesting chat."""
+    found: list[Outgoing] = []
+    for reply in replies:
+        if reply.to is None:
+            if request is not None:
+                found.append(Outgoing(request.platform, request.chat_id, reply, bulk=reply.bulk))
+            continue
+        target = address(svc, reply.to)
+        if target is None:
+            log.info("%s has no chat on a running platform; not told", reply.to.name)
+            continue
+        found.append(
+            Outgoing(target[0], target[1], reply, official_id=reply.to.official_id, bulk=True)
+        )
+    return found
+
+
+async def owe(svc: Services, replies: Sequence[Reply], request: Request | None = None) -> int:
+    """Store replies as owed, inside the caller's transaction when there is one."""
+    return len(await svc.store.enqueue(outgoing(svc, replies, request), svc.now()))
+
+
+class Pacer:
+    """A smooth token bucket: at most `rate` sends a second, no burst; bulk sends keep a gap
+    per chat."""
+
+    def __init__(self, rate: float, chat_gap: float) -> None:
+        self._interval = 1.0 / rate
+        self._chat_gap = chat_gap
+        self._next = 0.0
+        self._chat_next: dict[str, float] = {}
+
+    async def wait(self, chat_id: str, bulk: bool) -> None:
+        """Sleep until this send may go."""
+        loop = asyncio.get_running_loop()
+        if bulk:
+            now = loop.time()
+            at = max(now, self._chat_next.get(chat_id, 0.0))
+            self._chat_next[chat_id] = at + self._chat_gap
+            if len(self._chat_next) > 10_000:  # forget chats whose gap has long passed
+                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+            await asyncio.sleep(at - now)
+        now = loop.time()
+        slot = max(now, self._next)
+        self._next = slot + self._interval
+        await asyncio.sleep(slot - now)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send for `seconds` (the platform said to slow down)."""
+        loop = asyncio.get_running_loop()
+        self._next = max(self._next, loop.time() + seconds)
+
+
+@dataclass
+class Tally:
+    """What a drain did."""
+
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+
+
+class OutboxSender:
+    """Drains the outbox through the running transports, a few sends in flight."""
+
+    def __init__(
+        self, svc: Services, transports: Mapping[str, Transport], *, in_flight: int = 8
+    ) -> None:
+        self._svc = svc
+        self._transports = dict(transports)
+        self._in_flight = in_flight
+        self._pacers = {
+            p: Pacer(t.capabilities.rate, t.capabilities.chat_gap) for p, t in transports.items()
+        }
+        self._chat_tails: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self.tally = Tally()
+
+    def wake(self) -> None:
+        """Something was owed: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, poll: float = 1.0) -> None:
+        """Drain until `stop`, looking again when woken or every `poll` seconds."""
+        while not stop.is_set():
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed; trying again")
+            self._wake.clear()
+            waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waits, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+            for w in waits:
+                w.cancel()
+
+    async def drain(self) -> Tally:
+        """Send everything due now; returns when nothing due is left (or in flight)."""
+        store, platforms = self._svc.store, list(self._transports)
+        running: set[asyncio.Task[None]] = set()
+        start = Tally(self.tally.sent, self.tally.failed, self.tally.retried)
+        while True:
+            free = self._in_flight - len(running)
+            if free > 0:
+                rows = await store.claim_outgoing(platforms, self._svc.now(), LEASE, free)
+                for row in rows:
+                    running.add(self._start(row))
+            if not running:
+                break
+            _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        return Tally(
+            self.tally.sent - start.sent,
+            self.tally.failed - start.failed,
+            self.tally.retried - start.retried,
+        )
+
+    def _start(self, row: OutboxRow) -> asyncio.Task[None]:
+        # Messages to one chat go out in the order they were owed.
+        key = (row.platform, row.chat_id)
+        task = asyncio.create_task(self._after(self._chat_tails.get(key), row))
+        self._chat_tails[key] = task
+        task.add_done_callback(partial(self._forget, key))
+        return task
+
+    async def _after(self, before: asyncio.Task[None] | None, row: OutboxRow) -> None:
+        if before is not None:
+            await asyncio.wait([before])
+        await self.deliver(row)
+
+    def _forget(self, key: tuple[str, str], done: asyncio.Task[None]) -> None:
+        if self._chat_tails.get(key) is done:
+            del self._chat_tails[key]
+
+    async def deliver(self, row: OutboxRow) -> None:
+        """Send one owed message piece by piece, recording each piece and its message id."""
+        store, transport = self._svc.store, self._transports[row.platform]
+        pacer = self._pacers[row.platform]
+        pieces = transport.render(row.reply)
+        try:
+            for n in range(row.pieces_sent, len(pieces)):
+                message_id = await self._send(transport, pacer, row, pieces[n])
+                await store.piece_sent(row.id, row.platform, row.chat_id, message_id, n + 1)
+        except RetryLater as exc:
+            pacer.pause(exc.seconds)
+            await self._later(row, str(exc), exc.seconds)
+            return
+        except DeliveryError as exc:
+            log.warning("%s chat %s refuses a message: %s", row.platform, row.chat_id, exc)
+            await store.outgoing_failed(row.id, str(exc), self._svc.now())
+            self.tally.failed += 1
+            return
+        except Exception as exc:
+            log.exception("sending outbox message %s failed", row.id)
+            await self._later(row, repr(exc), 5.0 * 2 ** min(row.attempts, 10))
+            return
+        await store.outgoing_sent(row.id, self._svc.now())
+        self.tally.sent += 1
+
+    async def _send(
+        self, transport: Transport, pacer: Pacer, row: OutboxRow, piece: Piece
+    ) -> str | None:
+        # A short wait asked by the platform (429, a network blip) is waited out here; a
+        # longer one puts the message back in the outbox.
+        for attempt in range(INLINE_RETRIES + 1):
+            await pacer.wait(row.chat_id, row.bulk)
+            try:
+                return await transport.send(row.chat_id, piece)
+            except RetryLater as exc:
+                if attempt == INLINE_RETRIES or exc.seconds > INLINE_WAIT:
+                    raise
+                log.info("%s: %s; retrying in %.1f s", row.platform, exc, exc.seconds)
+                pacer.pause(exc.seconds)
+        raise AssertionError("unreachable")
+
+    async def _later(self, row: OutboxRow, error: str, seconds: float) -> None:
+        store = self._svc.store
+        if row.attempts >= MAX_ATTEMPTS:
+            log.warning("giving up outbox message %s after %s attempts", row.id, row.attempts)
+            await store.outgoing_failed(row.id, error, self._svc.now())
+            self.tally.failed += 1
+            return
+        due = self._svc.now() + timedelta(seconds=max(seconds, 0.5))
+        await store.outgoing_later(row.id, due, error)
+        self.tally.retried += 1

@@ -1,0 +1,310 @@
+"""Queries on the inbox, the outbox and the links from sent messages back to their rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.transports.contract import OutFile, Reply
+from storage.base import StoreBase, _iso
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """An update as received: its platform, its unique key there, its chat, the request."""
+
+    platform: str
+    key: str
+    chat_id: str
+    request: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """A stored update still to be handled."""
+
+    id: int
+    platform: str
+    chat_id: str
+    request: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message owed to one chat on one platform."""
+
+    platform: str
+    chat_id: str
+    reply: Reply
+    official_id: int | None = None
+    key: str | None = None
+    bulk: bool = False
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A claimed outbox message, with what has been sent of it so far."""
+
+    id: int
+    platform: str
+    chat_id: str
+    official_id: int | None
+    reply: Reply
+    attempts: int
+    pieces_sent: int
+    bulk: bool
+
+
+def _reply_json(reply: Reply) -> str:
+    return json.dumps(
+        {
+            "text": reply.text,
+            "buttons": [list(b) for b in reply.buttons],
+            "task_id": reply.task_id,
+            "pending_id": reply.pending_id,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _reply_of(raw: str, files: tuple[OutFile, ...]) -> Reply:
+    data = json.loads(raw)
+    return Reply(
+        data.get("text", ""),
+        task_id=data.get("task_id"),
+        pending_id=data.get("pending_id"),
+        buttons=tuple((str(a), str(b)) for a, b in data.get("buttons", [])),
+        files=files,
+    )
+
+
+class MailboxQueries(StoreBase):
+    """The inbox, the outbox and message links."""
+
+    # -- inbox -----------------------------------------------------------------
+
+    async def receive(self, updates: Sequence[Incoming], now: datetime) -> int:
+        """Store updates before they are confirmed to the platform; how many were new."""
+        if not updates:
+            return 0
+        added = 0
+        async with self._transaction() as db:
+            for u in updates:
+                cur = await db.execute(
+                    "INSERT OR IGNORE INTO inbox (platform, key, chat_id, request, received_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (u.platform, u.key, u.chat_id, json.dumps(u.request), _iso(now)),
+                )
+                added += cur.rowcount
+        return added
+
+    async def unhandled(self, platforms: Sequence[str], limit: int = 100) -> list[InboxRow]:
+        """Stored updates not yet handled, oldest first."""
+        marks = ",".join("?" * len(platforms))
+        rows = await self._all(
+            "SELECT id, platform, chat_id, request FROM inbox"
+            f" WHERE state = 'new' AND platform IN ({marks}) ORDER BY id LIMIT ?",
+            (*platforms, limit),
+        )
+        return [InboxRow(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    async def finish_update(
+        self, inbox_id: int, outgoing: Sequence[Outgoing], now: datetime
+    ) -> bool:
+        """Mark an update handled and owe its answers, in one transaction; False if done before."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "UPDATE inbox SET state = 'done', handled_at = ? WHERE id = ? AND state = 'new'",
+                (_iso(now), inbox_id),
+            )
+            if cur.rowcount == 0:
+                return False
+            await self.enqueue(outgoing, now)
+        return True
+
+    async def prune_inbox(self, before: datetime) -> int:
+        """Forget handled updates received before `before`; how many."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "DELETE FROM inbox WHERE state = 'done' AND received_at < ?", (_iso(before),)
+            )
+            return cur.rowcount
+
+    # -- outbox ----------------------------------------------------------------
+
+    async def enqueue(self, outgoing: Sequence[Outgoing], now: datetime) -> list[int]:
+        """Owe messages (joining the caller's transaction, if any); ids of the new rows."""
+        ids: list[int] = []
+        async with self._transaction() as db:
+            for item in outgoing:
+                reply = item.reply
+                cur = await db.execute(
+                    "INSERT OR IGNORE INTO outbox (key, platform, chat_id, official_id, reply,"
+                    " task_id, pending_id, bulk, due_at, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        item.key,
+                        item.platform,
+                        item.chat_id,
+                        item.official_id,
+                        _reply_json(reply),
+                        reply.task_id,
+                        reply.pending_id,
+                        int(item.bulk),
+                        _iso(now),
+                        _iso(now),
+                    ),
+                )
+                if cur.rowcount == 0:
+                    continue
+                row_id = int(cur.lastrowid or 0)
+                ids.append(row_id)
+                for seq, file in enumerate(reply.files):
+                    await db.execute(
+                        "INSERT INTO outbox_files (outbox_id, seq, name, kind, data)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (row_id, seq, file.name, file.kind, file.data),
+                    )
+        return ids
+
+    async def claim_outgoing(
+        self, platforms: Sequence[str], now: datetime, lease: timedelta, limit: int
+    ) -> list[OutboxRow]:
+        """Take owed messages that are due (answers first), leased to this sender for a while.
+
+        A row whose lease ran out belongs to a sender that died mid-send and is taken again.
+        """
+        marks = ",".join("?" * len(platforms))
+        moment = _iso(now)
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT id, platform, chat_id, official_id, reply, attempts, pieces_sent, bulk"
+                f" FROM outbox WHERE state IN ('pending', 'sending') AND platform IN ({marks})"
+                " AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+                " ORDER BY bulk, due_at, id LIMIT ?",
+                (*platforms, moment, moment, limit),
+            ) as cur:
+                rows = list(await cur.fetchall())
+            if not rows:
+                return []
+            ids = [r[0] for r in rows]
+            id_marks = ",".join("?" * len(ids))
+            await db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?"
+                f" WHERE id IN ({id_marks})",
+                (_iso(now + lease), *ids),
+            )
+            async with db.execute(
+                "SELECT outbox_id, name, kind, data FROM outbox_files"
+                f" WHERE outbox_id IN ({id_marks}) ORDER BY outbox_id, seq",
+                ids,
+            ) as cur:
+                files: dict[int, list[OutFile]] = {}
+                for f in await cur.fetchall():
+                    files.setdefault(f[0], []).append(OutFile(f[1], bytes(f[3]), f[2]))
+        return [
+            OutboxRow(
+                id=r[0],
+                platform=r[1],
+                chat_id=r[2],
+                official_id=r[3],
+                reply=_reply_of(r[4], tuple(files.get(r[0], ()))),
+                attempts=r[5] + 1,
+                pieces_sent=r[6],
+                bulk=bool(r[7]),
+            )
+            for r in rows
+        ]
+
+    async def piece_sent(
+        self, outbox_id: int, platform: str, chat_id: str, message_id: str | None, piece: int
+    ) -> None:
+        """Record that piece number `piece` (from 1) went out, and link its message to the row."""
+        async with self._transaction() as db:
+            await db.execute("UPDATE outbox SET pieces_sent = ? WHERE id = ?", (piece, outbox_id))
+            if message_id is not None:
+                await db.execute(
+                    "INSERT OR REPLACE INTO message_links (platform, chat_id, message_id,"
+                    " outbox_id) VALUES (?, ?, ?, ?)",
+                    (platform, chat_id, message_id, outbox_id),
+                )
+
+    async def outgoing_sent(self, outbox_id: int, now: datetime) -> None:
+        """Record that a message went out whole."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, error = NULL"
+                " WHERE id = ?",
+                (_iso(now), outbox_id),
+            )
+
+    async def outgoing_later(self, outbox_id: int, due_at: datetime, error: str) -> None:
+        """Put a message back to be tried again at `due_at`."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET state = 'pending', due_at = ?, lease_until = NULL, error = ?"
+                " WHERE id = ?",
+                (_iso(due_at), error[:500], outbox_id),
+            )
+
+    async def outgoing_failed(self, outbox_id: int, error: str, now: datetime) -> None:
+        """Give a message up: the platform refuses it for good."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET state = 'failed', lease_until = NULL, error = ?, sent_at = ?"
+                " WHERE id = ?",
+                (error[:500], _iso(now), outbox_id),
+            )
+
+    async def owed_count(self, platforms: Sequence[str], now: datetime | None = None) -> int:
+        """Messages still owed on these platforms (due by `now`, when given)."""
+        marks = ",".join("?" * len(platforms))
+        sql = (
+            f"SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')"
+            f" AND platform IN ({marks})"
+        )
+        params: list[Any] = list(platforms)
+        if now is not None:
+            sql += " AND due_at <= ?"
+            params.append(_iso(now))
+        row = await self._one(sql, params)
+        return int(row[0])
+
+    async def outbox_states(self) -> list[tuple[int, str, str, str, int]]:
+        """Every outbox row as (id, platform, chat, state, attempts): for tests and the CLI."""
+        rows = await self._all(
+            "SELECT id, platform, chat_id, state, attempts FROM outbox ORDER BY id"
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def latest_choices(self, platform: str, chat_id: str) -> tuple[tuple[str, str], ...]:
+        """The choices of the newest message sent to a chat, for answers given by number."""
+        row = await self._one(
+            "SELECT reply FROM outbox WHERE platform = ? AND chat_id = ? AND state = 'sent'"
+            " ORDER BY id DESC LIMIT 1",
+            (platform, chat_id),
+        )
+        return _reply_of(row[0], ()).buttons if row else ()
+
+    # -- links from sent messages ------------------------------------------------
+
+    async def _linked(self, column: str, platform: str, chat_id: str, message_id: str) -> Any:
+        row = await self._one(
+            f"SELECT o.{column} FROM message_links m JOIN outbox o ON o.id = m.outbox_id"
+            " WHERE m.platform = ? AND m.chat_id = ? AND m.message_id = ?",
+            (platform, chat_id, str(message_id)),
+        )
+        return row[0] if row else None
+
+    async def task_of_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
+        """The task a bot message was about, if it was about one."""
+        found = await self._linked("task_id", platform, chat_id, message_id)
+        return int(found) if found is not None else None
+
+    async def import_of_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
+        """The import a bot message previews, if it previews one."""
+        found = await self._linked("pending_id", platform, chat_id, message_id)
+        return int(found) if found is not None else None

@@ -1,0 +1,103 @@
+"""The inbox and the outbox in a real SQLite file: once each, leases, links, atomic writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain import Official
+from bot.transports import OutFile, Reply, Request
+from storage import Incoming, Outgoing, Store
+from tests.test_store import finance_task
+
+NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
+LEASE = timedelta(seconds=60)
+
+
+def note(n: int, chat: str = "100021") -> Incoming:
+    request = Request("telegram", chat, chat, f"/capnhat #1 ghi chú {n}", message_id=str(n))
+    return Incoming("telegram", f"m:{chat}:{n}", chat, request.to_json())
+
+
+async def test_an_update_delivered_twice_is_stored_once(store: Store) -> None:
+    assert await store.receive([note(1), note(2)], NOW) == 2
+    assert await store.receive([note(2), note(3)], NOW) == 1  # the platform sent 2 again
+    rows = await store.unhandled(["telegram"])
+    assert [Request.from_json(r.request).text[-1] for r in rows] == ["1", "2", "3"]
+    assert await store.unhandled(["zalo"]) == []
+
+
+async def test_handling_an_update_and_owing_its_answer_is_one_step(store: Store) -> None:
+    await store.receive([note(1)], NOW)
+    [row] = await store.unhandled(["telegram"])
+    answer = Outgoing("telegram", "100021", Reply("Đã ghi"))
+    assert await store.finish_update(row.id, [answer], NOW)
+    assert not await store.finish_update(row.id, [answer], NOW)  # handled already: no 2nd answer
+    assert await store.unhandled(["telegram"]) == []
+    assert await store.owed_count(["telegram"]) == 1
+
+
+async def test_a_keyed_message_is_owed_once(store: Store) -> None:
+    nudge = Outgoing("telegram", "100021", Reply("Còn 3 ngày"), key="nudge:1:2:before-3:x")
+    assert len(await store.enqueue([nudge], NOW)) == 1
+    assert await store.enqueue([nudge], NOW) == []
+    assert await store.owed_count(["telegram"]) == 1
+
+
+async def test_a_claim_is_leased_and_taken_again_when_the_lease_runs_out(store: Store) -> None:
+    await store.enqueue([Outgoing("telegram", "1", Reply("a"))], NOW)
+    [row] = await store.claim_outgoing(["telegram"], NOW, LEASE, 10)
+    assert row.attempts == 1
+    assert await store.claim_outgoing(["telegram"], NOW, LEASE, 10) == []  # another sender
+    again = await store.claim_outgoing(["telegram"], NOW + LEASE, LEASE, 10)
+    assert [r.id for r in again] == [row.id]  # the first sender died; nothing stays stuck
+    assert again[0].attempts == 2
+
+
+async def test_answers_go_before_bulk_and_retries_wait(store: Store) -> None:
+    await store.enqueue([Outgoing("telegram", "1", Reply("nudge"), bulk=True)], NOW)
+    await store.enqueue([Outgoing("telegram", "2", Reply("answer"))], NOW)
+    rows = await store.claim_outgoing(["telegram"], NOW, LEASE, 10)
+    assert [r.reply.text for r in rows] == ["answer", "nudge"]
+    await store.outgoing_later(rows[0].id, NOW + timedelta(seconds=30), "429")
+    await store.outgoing_sent(rows[1].id, NOW)
+    assert await store.claim_outgoing(["telegram"], NOW, LEASE, 10) == []
+    [retry] = await store.claim_outgoing(["telegram"], NOW + timedelta(seconds=30), LEASE, 10)
+    assert retry.reply.text == "answer"
+    await store.outgoing_failed(retry.id, "Forbidden", NOW)
+    states = {s for _, _, _, s, _ in await store.outbox_states()}
+    assert states == {"sent", "failed"}
+
+
+async def test_replies_keep_their_buttons_files_and_links(
+    store: Store, roster: dict[str, Official]
+) -> None:
+    official, task = await finance_task(store, roster)
+    chart = OutFile("bieu-do.png", b"\x89PNG", "photo")
+    reply = Reply("Nhiệm vụ", task_id=task.id, buttons=(("Xong", "done:1"),), files=(chart,))
+    await store.enqueue([Outgoing("telegram", "100021", reply, official_id=official.id)], NOW)
+    [row] = await store.claim_outgoing(["telegram"], NOW, LEASE, 10)
+    assert row.reply == reply and row.official_id == official.id
+    await store.piece_sent(row.id, "telegram", "100021", "7", 1)
+    await store.outgoing_sent(row.id, NOW)
+    assert await store.task_of_message("telegram", "100021", "7") == task.id
+    assert await store.task_of_message("telegram", "100022", "7") is None
+    assert await store.latest_choices("telegram", "100021") == (("Xong", "done:1"),)
+
+
+async def test_a_failed_atomic_block_writes_nothing(
+    store: Store, roster: dict[str, Official]
+) -> None:
+    official, task = await finance_task(store, roster)
+
+    async def change_then_crash() -> None:
+        async with store.atomic():
+            await store.enqueue([Outgoing("telegram", "1", Reply("a"))], NOW)
+            await store.owe_nudge(task.id, official.id, "due", "x", NOW)
+            raise RuntimeError("crash before the end")
+
+    with pytest.raises(RuntimeError):
+        await change_then_crash()
+    assert await store.owed_count(["telegram"]) == 0
+    assert await store.nudge_states() == []
