@@ -47,6 +47,7 @@ SAMPLES = {
     "import_done": {"added": 1, "revised": 0, "tasks": 3, "undated": 1},
     "new_tasks": {"tasks": [TASK], "today": TODAY},
     "admin_error": {"error": "BadRequest('x')", "user": None},
+    "choices": {"labels": ["✅ Xác nhận", "❌ Hủy"]},
 }
 
 
