@@ -25,7 +25,7 @@ from bot.transports.zaloapi import (
     read_webhook,
     redact,
 )
-from tests.fakezalo import FakeZalo
+from tests.fakezalo import FakeZalo, http_client
 
 USER = "6ede9afa66b88fe6d6a9"
 SECRET = "webhook-secret-123"
@@ -39,8 +39,8 @@ async def fake_zalo() -> AsyncIterator[FakeZalo]:
 
 @pytest.fixture
 async def api(fake_zalo: FakeZalo) -> AsyncIterator[ZaloBotApi]:
-    async with ZaloBotApi(fake_zalo.token, root=fake_zalo.url) as client:
-        yield client
+    async with http_client() as http:
+        yield ZaloBotApi(fake_zalo.token, root=fake_zalo.url, client=http)
 
 
 async def test_get_me_and_send_message(fake_zalo: FakeZalo, api: ZaloBotApi) -> None:
