@@ -78,7 +78,10 @@ class _RedactUrls(logging.Filter):
     """Rewrites httpx's "HTTP Request: POST https://…/bot<TOKEN>/…" lines before they are written."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: logging reports it itself
+            return True
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
