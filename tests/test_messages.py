@@ -48,6 +48,7 @@ SAMPLES = {
     "new_tasks": {"tasks": [TASK], "today": TODAY},
     "admin_error": {"error": "BadRequest('x')", "user": None},
     "group_chat": {},
+    "choices": {"labels": ["✅ Xác nhận", "❌ Hủy"]},
 }
 
 
