@@ -20,6 +20,8 @@ from bot.transports import Transport
 from bot.transports.inbox import InboxWorker
 from bot.transports.outbox import OutboxSender, Tally
 from bot.transports.telegram import TelegramTransport
+from bot.transports.zalo import ZaloTransport
+from bot.transports.zaloapi import ZaloUnauthorized
 from handlers import COMMANDS
 from storage import Store
 
@@ -52,10 +54,17 @@ def transports_of(settings: Settings) -> dict[str, Transport]:
             poll_timeout=settings.poll_seconds,
             commands=[(c.name, c.alias, c.description) for c in COMMANDS],
         )
+    if settings.zalo_token is not None and settings.zalo_token.get_secret_value():
+        found["zalo"] = ZaloTransport(
+            settings.zalo_token,
+            settings.zalo_api_url,
+            poll_timeout=settings.poll_seconds,
+            locale=settings.locale,
+        )
     if not found:
         raise ConfigError(
-            "DONDOC_TELEGRAM_TOKEN chưa được đặt (biến môi trường hoặc tệp .env). "
-            "Không có token? Chạy thử bằng: dondoc demo"
+            "Chưa đặt DONDOC_TELEGRAM_TOKEN hay DONDOC_ZALO_TOKEN (biến môi trường hoặc tệp "
+            ".env). Không có token? Chạy thử bằng: dondoc demo"
         )
     return found
 
@@ -66,7 +75,7 @@ async def _started(
     for transport in transports.values():
         try:
             await transport.start(serve=serve)
-        except InvalidToken as exc:
+        except (InvalidToken, ZaloUnauthorized) as exc:
             raise ConfigError(f"Token {transport.platform} bị từ chối: {exc}") from exc
         stack.push_async_callback(transport.stop)
 

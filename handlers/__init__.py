@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.domain import Official
+from bot.progress import keyword_command
 from bot.services import Services
 from bot.transports import Reply, Request
 from handlers import imports, registration, summaries, tasks, updates
@@ -19,17 +22,23 @@ _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
 
 async def identify(svc: Services, req: Request) -> Official | None:
     """The official behind a request, by the platform's user id."""
-    if not req.user_id.lstrip("-").isdigit() or len(req.user_id) > 20:
+    if not req.user_id.lstrip("-").isdigit() or len(req.user_id) > 24:
         return None
     if req.platform == "console":
         return await svc.store.official(int(req.user_id))
     if req.platform == "telegram":
         return await svc.store.official_by_telegram(int(req.user_id))
+    if req.platform == "zalo":
+        found = await svc.store.official_id_by("zalo_id", req.user_id)
+        return await svc.store.official(found) if found is not None else None
     return None
 
 
 async def dispatch(svc: Services, req: Request) -> list[Reply]:
     """Answer one incoming message: route a command, a reply to a task message, or explain."""
+    if req.reply_to_message_id is None and req.callback is None:
+        typed = keyword_command(req.text)
+        req = replace(req, text=typed) if typed else req
     command = req.command
     if req.chat_type != "private":
         # Task data never goes to a group: one short pointer to a private chat, for commands.

@@ -291,6 +291,17 @@ class MailboxQueries(StoreBase):
 
     # -- links from sent messages ------------------------------------------------
 
+    async def latest_linked_message(self, platform: str, chat_id: str) -> str | None:
+        """The newest bot message in a chat that is about a task or an import."""
+        row = await self._one(
+            "SELECT m.message_id FROM message_links m JOIN outbox o ON o.id = m.outbox_id"
+            " WHERE m.platform = ? AND m.chat_id = ?"
+            " AND (o.task_id IS NOT NULL OR o.pending_id IS NOT NULL)"
+            " ORDER BY o.id DESC, m.rowid DESC LIMIT 1",
+            (platform, chat_id),
+        )
+        return str(row[0]) if row else None
+
     async def _linked(self, column: str, platform: str, chat_id: str, message_id: str) -> Any:
         row = await self._one(
             f"SELECT o.{column} FROM message_links m JOIN outbox o ON o.id = m.outbox_id"

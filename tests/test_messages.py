@@ -48,6 +48,7 @@ SAMPLES = {
     "new_tasks": {"tasks": [TASK], "today": TODAY},
     "admin_error": {"error": "BadRequest('x')", "user": None},
     "group_chat": {},
+    "file_elsewhere": {"names": ["bao-cao.docx"]},
     "choices": {"labels": ["✅ Xác nhận", "❌ Hủy"]},
 }
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
+from bot.progress import keyword_command
 from bot.services import Services
 from bot.transports.contract import Received, Reply, Request, Transport
 from bot.transports.outbox import OutboxSender, outgoing
@@ -130,6 +131,7 @@ class InboxWorker:
         owed: list[Outgoing] = []
         try:
             request = await self._numbered_choice(transport, request)
+            request = await self._implicit_reply(transport, request)
             replies = await dispatch(svc, request)
             owed = outgoing(svc, replies, request)
         except Exception as exc:
@@ -151,6 +153,18 @@ class InboxWorker:
         if not 1 <= number <= len(choices):
             return request
         return replace(request, text="", callback=choices[number - 1][1])
+
+    async def _implicit_reply(self, transport: Transport, request: Request) -> Request:
+        # Where messages cannot be replied to, plain text answers the latest message about a
+        # task or an import in that chat.
+        if transport.capabilities.reply_to or request.reply_to_message_id is not None:
+            return request
+        if request.callback is not None or request.command is not None or not request.text:
+            return request
+        if keyword_command(request.text) is not None:
+            return request
+        latest = await self._svc.store.latest_linked_message(request.platform, request.chat_id)
+        return replace(request, reply_to_message_id=latest) if latest else request
 
     def _admin_notice(self, request: Request, exc: BaseException) -> list[Outgoing]:
         if self._admin_chat is None:
