@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import replace
 from datetime import datetime
 
+from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.error import InvalidToken
 
@@ -20,6 +22,7 @@ from bot.transports import Transport
 from bot.transports.inbox import InboxWorker
 from bot.transports.outbox import OutboxSender, Tally
 from bot.transports.telegram import TelegramTransport
+from bot.transports.webhook import listen_address, webhook_app
 from bot.transports.zalo import ZaloTransport
 from bot.transports.zaloapi import ZaloUnauthorized
 from handlers import COMMANDS
@@ -80,13 +83,34 @@ async def _started(
         stack.push_async_callback(transport.stop)
 
 
+def webhook_of(settings: Settings) -> tuple[str, str, tuple[str, int]]:
+    """The public root, the secret and the listen address for webhook mode, checked."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not settings.webhook_url or not secret:
+        raise ConfigError(
+            "Chế độ webhook cần DONDOC_WEBHOOK_URL (địa chỉ công khai, https://…) "
+            "và DONDOC_WEBHOOK_SECRET."
+        )
+    if not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", secret):
+        raise ConfigError(
+            "DONDOC_WEBHOOK_SECRET phải dài 8–256 ký tự, chỉ gồm chữ, số, “_” và “-”."
+        )
+    try:
+        return settings.webhook_url.rstrip("/"), secret, listen_address(settings.webhook_listen)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 async def run_bot(
     settings: Settings,
     stop: asyncio.Event | None = None,
     clock: Callable[[], datetime] = utc_now,
+    *,
+    webhook: bool = False,
 ) -> None:
-    """Serve every configured platform with long polling and the sweep until `stop`."""
+    """Serve every configured platform (long polling, or webhooks) and the sweep until `stop`."""
     transports = transports_of(settings)
+    hook = webhook_of(settings) if webhook else None
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
@@ -110,13 +134,22 @@ async def run_bot(
             misfire_grace_time=None,
         )
         # Updates left unhandled by a crash and messages still owed go first, then new ones.
-        workers = [
-            asyncio.create_task(inbox.run(stop)),
-            asyncio.create_task(outbox.run(stop)),
-            *(asyncio.create_task(inbox.poll(t, stop)) for t in transports.values()),
-        ]
+        workers = [asyncio.create_task(inbox.run(stop)), asyncio.create_task(outbox.run(stop))]
+        if hook is None:
+            for transport in transports.values():
+                await transport.use_webhook(None, "")  # polling gets nothing while one is set
+                workers.append(asyncio.create_task(inbox.poll(transport, stop)))
+        else:
+            root, secret, (host, port) = hook
+            runner = web.AppRunner(webhook_app(transports, inbox, secret), access_log=None)
+            await runner.setup()
+            stack.push_async_callback(runner.cleanup)
+            await web.TCPSite(runner, host, port).start()
+            for transport in transports.values():
+                await transport.use_webhook(f"{root}/{transport.platform}", secret)
         scheduler.start()
-        log.info("dondoc is running on %s (database %s)", ", ".join(transports), settings.db)
+        mode = "webhook" if hook else "long polling"
+        log.info("dondoc: %s, %s (database %s)", ", ".join(transports), mode, settings.db)
         await stop.wait()
         scheduler.shutdown(wait=False)
         await asyncio.gather(*workers, return_exceptions=True)

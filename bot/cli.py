@@ -35,7 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dondoc", description="Đôn đốc nhiệm vụ qua chat.")
     parser.add_argument("--db", type=Path, help="tệp SQLite (mặc định: DONDOC_DB hoặc dondoc.db)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="chạy bot Telegram (long polling)")
+    run = sub.add_parser("run", help="chạy bot (Telegram, Zalo hoặc cả hai; long polling)")
+    run.add_argument(
+        "--webhook", action="store_true", help="nhận tin qua webhook (DONDOC_WEBHOOK_*)"
+    )
     sub.add_parser("demo", help="thử bot trong terminal, không cần token")
     nudge = sub.add_parser("nudge", help="gửi các tin nhắc hạn đến hạn ngay bây giờ")
     nudge.add_argument("--at", help="thời điểm ISO-8601 (mặc định: bây giờ)")
@@ -77,7 +80,7 @@ def _parse_at(value: str | None, settings: Settings) -> datetime | None:
 async def run_command(args: argparse.Namespace, settings: Settings) -> int:
     """Carry out one parsed command; the exit status."""
     if args.command == "run":
-        await run_bot(settings)
+        await run_bot(settings, webhook=args.webhook)
         return 0
     if args.command == "demo":
         return await _demo(settings)

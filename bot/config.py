@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     nudge_hour: int = Field(default=8, ge=0, le=23)
     sweep_seconds: int = Field(default=60, ge=1)
     poll_seconds: int = Field(default=30, ge=0, le=50)
+    webhook_listen: str = "127.0.0.1:8080"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
     admin_chat_id: int | None = None
 
     @field_validator("tz")

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 __all__ = ["FakeBotApi", "SentMessage", "UploadedFile"]
 
@@ -650,11 +650,14 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._handlers: dict[str, tuple[str, _Handler]] = {}
+        # Set by setWebhook: {"url", "secret_token", "allowed_updates"}; getUpdates then fails.
+        self.webhook: JSONDict | None = None
         for name, handler in (
             ("getMe", self._get_me),
             ("logOut", self._true),
             ("close", self._true),
             ("deleteWebhook", self._delete_webhook),
+            ("setWebhook", self._set_webhook),
             ("getWebhookInfo", self._get_webhook_info),
             ("getUpdates", self._get_updates),
             ("setMyCommands", self._set_my_commands),
@@ -1236,7 +1239,45 @@ class FakeBotApi:
     async def _delete_webhook(self, params: JSONDict) -> bool:
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self.webhook = None
         return True
+
+    async def _set_webhook(self, params: JSONDict) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return await self._delete_webhook(params)
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _bad_request("Bad Request: secret token contains unallowed characters")
+        self.webhook = {
+            "url": url,
+            "secret_token": secret,
+            "allowed_updates": params.get("allowed_updates"),
+        }
+        return True
+
+    def text_update(self, user_id: int, text: str) -> JSONDict:
+        """A private text message from ``user_id`` as an update, not queued (for webhooks)."""
+        message = self._user_message(user_id, None, None)
+        message["text"] = text
+        if entities := command_entities(text):
+            message["entities"] = entities
+        self._store_message(message)
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        return {"update_id": update_id, "message": message}
+
+    async def post_webhook(self, update: JSONDict, *, secret: str | None = None) -> int:
+        """POST ``update`` to the registered webhook as Telegram does; the HTTP status."""
+        if self.webhook is None:
+            raise ValueError("no webhook is set")
+        key = self.webhook["secret_token"] if secret is None else secret
+        headers = {"X-Telegram-Bot-Api-Secret-Token": key} if key else {}
+        async with (
+            ClientSession() as session,
+            session.post(self.webhook["url"], json=update, headers=headers) as response,
+        ):
+            return response.status
 
     async def _get_webhook_info(self, params: JSONDict) -> JSONDict:
         return {
@@ -1246,6 +1287,8 @@ class FakeBotApi:
         }
 
     async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        if self.webhook is not None:
+            raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)

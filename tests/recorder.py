@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Literal
 
 from bot.transports import Capabilities, DeliveryError, Piece, Received, Reply, Request, RetryLater
@@ -29,6 +30,15 @@ class Recorder:
 
     async def stop(self) -> None:
         """Nothing to stop."""
+
+    async def use_webhook(self, url: str | None, secret: str) -> None:
+        """No webhooks here."""
+
+    def webhook_updates(
+        self, headers: Mapping[str, str], body: bytes, secret: str
+    ) -> list[Received]:
+        """No webhooks here."""
+        return []
 
     async def receive(self) -> list[Received]:
         """Nothing arrives."""

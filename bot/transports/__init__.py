@@ -14,6 +14,7 @@ from bot.transports.contract import (
     Request,
     RetryLater,
     Transport,
+    WebhookRefused,
     split_text,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "Request",
     "RetryLater",
     "Transport",
+    "WebhookRefused",
     "split_text",
 ]

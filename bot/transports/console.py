@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bot.transports.contract import Capabilities, Fetch, FetchError, Piece, Received, Reply, Request
@@ -37,6 +37,15 @@ class ConsoleTransport:
 
     async def stop(self) -> None:
         """Nothing to close."""
+
+    async def use_webhook(self, url: str | None, secret: str) -> None:
+        """No webhooks here."""
+
+    def webhook_updates(
+        self, headers: Mapping[str, str], body: bytes, secret: str
+    ) -> list[Received]:
+        """No webhooks here."""
+        return []
 
     async def receive(self) -> list[Received]:
         """The demo loop hands typed lines to the inbox itself."""

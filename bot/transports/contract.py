@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -173,6 +173,10 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
+class WebhookRefused(Exception):
+    """A webhook request without the right secret: answered 403, nothing stored."""
+
+
 class Transport(Protocol):
     """One chat platform: reads updates, renders replies within its limits, sends pieces."""
 
@@ -185,8 +189,16 @@ class Transport(Protocol):
     async def stop(self) -> None:
         """Confirm what was read and close connections."""
 
+    async def use_webhook(self, url: str | None, secret: str) -> None:
+        """Register `url` as the webhook (with its secret), or remove it (None) to poll."""
+
     async def receive(self) -> Sequence[Received]:
         """Wait for updates (a long poll). Calling it again confirms the previous batch."""
+
+    def webhook_updates(
+        self, headers: Mapping[str, str], body: bytes, secret: str
+    ) -> list[Received]:
+        """The updates of one webhook request; WebhookRefused when its secret is wrong."""
 
     def render(self, reply: Reply) -> list[Piece]:
         """The platform messages that show `reply`, in order."""

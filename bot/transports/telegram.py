@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from telegram import (
@@ -45,11 +47,13 @@ from bot.transports.contract import (
     Reply,
     Request,
     RetryLater,
+    WebhookRefused,
     split_text,
 )
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
@@ -88,12 +92,9 @@ class TelegramTransport:
         self._idle_backoff = 1.0
 
     async def start(self, *, serve: bool = True) -> None:
-        """Check the token; to serve, drop any webhook (polling needs none) and publish the menu."""
+        """Check the token; to serve chats, also publish the command menu."""
         await self.bot.initialize()
-        if not serve:
-            return
-        await self.bot.delete_webhook()
-        if self._commands:
+        if serve and self._commands:
             await self.bot.set_my_commands([BotCommand(n, d) for n, _, d in self._commands])
             await self.bot.set_my_commands(
                 [BotCommand(a, d) for _, a, d in self._commands], language_code="en"
@@ -107,6 +108,29 @@ class TelegramTransport:
             except TelegramError as exc:
                 log.warning("could not confirm the last updates: %s", exc)
         await self.bot.shutdown()
+
+    async def use_webhook(self, url: str | None, secret: str) -> None:
+        """Register the webhook with its secret, or drop it so that polling works."""
+        if url is None:
+            await self.bot.delete_webhook()
+            return
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    def webhook_updates(
+        self, headers: Mapping[str, str], body: bytes, secret: str
+    ) -> list[Received]:
+        """The update Telegram posted, once its X-Telegram-Bot-Api-Secret-Token matches."""
+        supplied = next((v for k, v in headers.items() if k.lower() == SECRET_HEADER), "")
+        if not hmac.compare_digest(supplied.encode(), secret.encode()):
+            raise WebhookRefused("wrong secret")
+        try:
+            data = json.loads(body)
+            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError) as exc:
+            log.warning("unreadable Telegram webhook body: %s", exc)
+            return []
+        found = self.received(update) if update is not None else None
+        return [found] if found is not None else []
 
     async def receive(self) -> list[Received]:
         """One long poll; asking again confirms the previous batch, which is stored by then."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from pydantic import SecretStr
 
@@ -19,6 +20,7 @@ from bot.transports.contract import (
     Reply,
     Request,
     RetryLater,
+    WebhookRefused,
 )
 from bot.transports.plaintext import ZALO_LIMIT, render_plain
 from bot.transports.zaloapi import (
@@ -30,6 +32,7 @@ from bot.transports.zaloapi import (
     ZaloRateLimited,
     ZaloUnauthorized,
     ZaloUpdate,
+    read_webhook,
 )
 from messages import render
 
@@ -62,10 +65,28 @@ class ZaloTransport:
         self._locale = locale
 
     async def start(self, *, serve: bool = True) -> None:
-        """Check the token (and learn the bot's id, to drop its echoes); polling needs no webhook."""
+        """Check the token, and learn the bot's id to drop its echoes."""
         await self.api.get_me()
-        if serve:
+
+    async def use_webhook(self, url: str | None, secret: str) -> None:
+        """Register the webhook, or delete it: Zalo's polling stops silently while one is set."""
+        if url is None:
             await self.api.delete_webhook()
+            return
+        info = await self.api.set_webhook(url, secret)
+        if info.verification:
+            log.warning("Zalo webhook check for %s: %s", url, info.verification)
+
+    def webhook_updates(
+        self, headers: Mapping[str, str], body: bytes, secret: str
+    ) -> list[Received]:
+        """The update Zalo posted (wrapped or flat), once its X-Bot-Api-Secret-Token matches."""
+        try:
+            update = read_webhook(headers, body, secret, self.api.bot_id)
+        except ZaloForbidden as exc:
+            raise WebhookRefused("wrong secret") from exc
+        found = self.received(update) if update is not None else None
+        return [found] if found is not None else []
 
     async def stop(self) -> None:
         """Close the connection (Zalo has nothing to confirm)."""
