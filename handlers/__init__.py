@@ -8,8 +8,8 @@ from bot.domain import Official
 from bot.progress import keyword_command
 from bot.services import Services
 from bot.transports import Reply, Request
-from handlers import imports, registration, summaries, tasks, updates
-from handlers.base import Command, error, say
+from handlers import buttons, imports, registration, summaries, tasks, updates
+from handlers.base import ButtonHandler, Command, error, refusal, say
 
 COMMANDS: list[Command] = [
     *registration.COMMANDS,
@@ -18,6 +18,8 @@ COMMANDS: list[Command] = [
     *summaries.COMMANDS,
 ]
 _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
+# Button data is "<prefix>:…"; each area answers its own prefix.
+BUTTONS: dict[str, ButtonHandler] = {**imports.BUTTONS, **buttons.BUTTONS}
 
 
 async def identify(svc: Services, req: Request) -> Official | None:
@@ -49,7 +51,8 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     if me is None:
         return [say(svc, "not_registered", user_id=req.user_id)]
     if req.callback is not None:
-        return await imports.decide(svc, req, me)
+        pressed = BUTTONS.get(req.callback.split(":", 1)[0])
+        return await pressed(svc, req, me) if pressed else refusal(svc, "stale_button")
     if req.content == "document" and req.attachment is not None:
         return await imports.receive_file(svc, req, me)
     if req.content != "text":

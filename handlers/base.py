@@ -12,6 +12,7 @@ from bot.transports import Reply, Request
 from messages import render
 
 Handler = Callable[[Services, Request, Official, str], Awaitable[list[Reply]]]
+ButtonHandler = Callable[[Services, Request, Official], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ def say(
     pending_id: int | None = None,
     buttons: tuple[tuple[str, str], ...] = (),
     to: Recipient | None = None,
+    force_reply: bool = False,
+    edit_of: str | None = None,
+    toast: str | None = None,
     **context: Any,
 ) -> Reply:
     """A reply rendered from a template in the user's language."""
@@ -41,7 +45,37 @@ def say(
         pending_id=pending_id,
         buttons=buttons,
         to=to,
+        force_reply=force_reply,
+        edit_of=edit_of,
+        toast=toast,
     )
+
+
+def toast(svc: Services, what: str, **context: Any) -> str:
+    """The short notice shown on a pressed button."""
+    return render("toast", svc.locale, what=what, **context)
+
+
+def refusal(svc: Services, code: str, **context: Any) -> list[Reply]:
+    """A pressed button that cannot act: why, as a notice on the button; nothing changes."""
+    return [Reply("", toast=render("error", svc.locale, code=code, **context)[:200])]
+
+
+def label(svc: Services, key: str) -> str:
+    """A button's label in the user's language."""
+    return render("button", svc.locale, key=key)
+
+
+def task_buttons(svc: Services, task_id: int) -> tuple[tuple[str, str], ...]:
+    """What one tap can do on a message about a task."""
+    keys = (
+        ("done", "done"),
+        ("note", "note"),
+        ("extend", "ext"),
+        ("snooze", "snz"),
+        ("show", "show"),
+    )
+    return tuple((label(svc, key), f"t:{action}:{task_id}") for key, action in keys)
 
 
 def error(svc: Services, code: str, **context: Any) -> list[Reply]:

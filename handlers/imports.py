@@ -13,7 +13,7 @@ from bot.importer import PlannedDirective, apply_import, directory_of, plan_impo
 from bot.services import Services
 from bot.transports import FetchError, Reply, Request
 from bot.transports.outbox import owe
-from handlers.base import error, say
+from handlers.base import error, label, say
 
 # A download that takes longer than this has failed, as far as the leader can tell.
 FETCH_SECONDS = 60
@@ -58,7 +58,10 @@ async def preview(
     assert pending is not None
     if plans is None:
         plans = await plan_import(svc.store, pending.text, pending.edits)
-    buttons = (("✅ Xác nhận", f"imp:ok:{pending_id}"), ("❌ Hủy", f"imp:no:{pending_id}"))
+    buttons = (
+        (label(svc, "confirm"), f"imp:ok:{pending_id}"),
+        (label(svc, "cancel"), f"imp:no:{pending_id}"),
+    )
     return [
         say(
             svc,
@@ -148,3 +151,6 @@ async def _announce(svc: Services, tasks: list[TaskView]) -> list[Reply]:
                 say(svc, "new_tasks", task_id=only, to=person, tasks=unit_tasks, today=svc.today())
             )
     return replies
+
+
+BUTTONS = {"imp": decide}

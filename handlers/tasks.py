@@ -8,7 +8,7 @@ from bot.progress import split_task_ref
 from bot.services import Services
 from bot.tasks import by_urgency, can_see, can_set_deadline
 from bot.transports import Reply, Request
-from handlers.base import Command, error, say
+from handlers.base import Command, error, say, task_buttons
 
 
 async def list_tasks(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
@@ -28,7 +28,8 @@ async def show_task(svc: Services, req: Request, me: Official, args: str) -> lis
     task = await svc.store.task(ref[0])
     if task is None or not await can_see(svc.store, me, task):
         return error(svc, "no_such_task", task_id=ref[0])
-    return [say(svc, "task", task_id=task.id, task=task, today=svc.today())]
+    buttons = task_buttons(svc, task.id) if task.unit_id == me.unit_id else ()
+    return [say(svc, "task", task_id=task.id, buttons=buttons, task=task, today=svc.today())]
 
 
 async def set_deadline(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:

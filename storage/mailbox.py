@@ -65,6 +65,9 @@ def _reply_json(reply: Reply) -> str:
             "buttons": [list(b) for b in reply.buttons],
             "task_id": reply.task_id,
             "pending_id": reply.pending_id,
+            "edit_of": reply.edit_of,
+            "force_reply": reply.force_reply,
+            "ask_contact": reply.ask_contact,
         },
         ensure_ascii=False,
     )
@@ -78,6 +81,9 @@ def _reply_of(raw: str, files: tuple[OutFile, ...]) -> Reply:
         pending_id=data.get("pending_id"),
         buttons=tuple((str(a), str(b)) for a, b in data.get("buttons", [])),
         files=files,
+        edit_of=data.get("edit_of"),
+        force_reply=bool(data.get("force_reply")),
+        ask_contact=bool(data.get("ask_contact")),
     )
 
 

@@ -48,6 +48,10 @@ SAMPLES = {
     "new_tasks": {"tasks": [TASK], "today": TODAY},
     "admin_error": {"error": "BadRequest('x')", "user": None},
     "group_chat": {},
+    "button": {"key": "done"},
+    "ask_note": {"task": TASK},
+    "toast": {"what": "done", "task_id": 3},
+    "how_to": {"action": "ext", "task": TASK},
     "file_elsewhere": {"names": ["bao-cao.docx"]},
     "choices": {"labels": ["✅ Xác nhận", "❌ Hủy"]},
 }

@@ -53,6 +53,8 @@ class ConsoleTransport:
 
     def render(self, reply: Reply) -> list[Piece]:
         """One piece: the text, the numbered choices, and the names of attached files."""
+        if reply.edit_of is not None and not reply.text:
+            return []
         lines = [plain(reply.text)]
         lines += [f"  [{n}] {label}" for n, (label, _) in enumerate(reply.buttons, 1)]
         if reply.buttons:

@@ -9,7 +9,7 @@ from typing import Any, Literal, Protocol
 
 from bot.domain import Recipient
 
-Content = Literal["text", "sticker", "document", "photo", "other"]
+Content = Literal["text", "sticker", "document", "photo", "contact", "other"]
 ChatType = Literal["private", "group"]
 FileKind = Literal["document", "photo"]
 Fetch = Callable[[], Awaitable[bytes]]
@@ -57,6 +57,8 @@ class Request:
     chat_type: ChatType = "private"
     language: str | None = None
     callback_id: str | None = None
+    # A phone number the user shared from their own contact card.
+    contact_phone: str | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:
@@ -68,7 +70,9 @@ class Request:
 
     @property
     def source(self) -> str | None:
-        """A stable id of the message, so a redelivered one is recorded once."""
+        """A stable id of the message or button press, so a redelivered one is recorded once."""
+        if self.callback_id is not None:
+            return f"{self.platform}:button:{self.callback_id}"
         if self.message_id is None:
             return None
         return f"{self.platform}:{self.chat_id}:{self.message_id}"
@@ -123,6 +127,20 @@ class Reply:
     to: Recipient | None = None
     files: tuple[OutFile, ...] = ()
     bulk: bool = False
+    # Replace this earlier message of the chat (where the platform can edit): its text, or with
+    # no text only its buttons (so a pressed button cannot act twice).
+    edit_of: str | None = None
+    # Ask for the answer as a reply to this message (Telegram's forced reply).
+    force_reply: bool = False
+    # Offer a button that shares the user's phone number (sign-up).
+    ask_contact: bool = False
+    # A short notice on the button that was pressed; a Reply with only this is not a message.
+    toast: str | None = None
+
+    @property
+    def is_message(self) -> bool:
+        """Whether anything is sent (a toast alone is not)."""
+        return bool(self.text or self.files or self.edit_of is not None)
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,9 @@ class Piece:
     text: str | None = None
     buttons: tuple[tuple[str, str], ...] = ()
     file: OutFile | None = None
+    edit_of: str | None = None
+    force_reply: bool = False
+    ask_contact: bool = False
 
 
 @dataclass(frozen=True)

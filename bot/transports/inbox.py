@@ -126,13 +126,19 @@ class InboxWorker:
         svc = self._svc
         transport = self._transports[row.platform]
         request = Request.from_json(row.request, transport.fetcher)
-        if request.callback_id is not None:
-            await transport.answer_button(request, None)
         owed: list[Outgoing] = []
+        toast: str | None = None
         try:
             request = await self._numbered_choice(transport, request)
             request = await self._implicit_reply(transport, request)
             replies = await dispatch(svc, request)
+            toast = next((r.toast for r in replies if r.toast), None)
+            if (
+                not transport.capabilities.buttons
+                and toast
+                and not any(r.is_message for r in replies)
+            ):
+                replies = [Reply(toast)]  # a numbered answer has no button to show a notice on
             owed = outgoing(svc, replies, request)
         except Exception as exc:
             log.error("handling update %s failed", row.id, exc_info=exc)
@@ -140,6 +146,8 @@ class InboxWorker:
             owed += self._admin_notice(request, exc)
         if await svc.store.finish_update(row.id, owed, svc.now()):
             self._outbox.wake()
+        if request.callback_id is not None:
+            await transport.answer_button(request, toast)
 
     async def _numbered_choice(self, transport: Transport, request: Request) -> Request:
         # Where there are no buttons, "2" picks the second choice of the latest message.

@@ -39,6 +39,8 @@ def outgoing(svc: Services, replies: Sequence[Reply], request: Request | None) -
     """Where each reply goes: another official's chat (`to`), else the requesting chat."""
     found: list[Outgoing] = []
     for reply in replies:
+        if not reply.is_message:
+            continue
         if reply.to is None:
             if request is not None:
                 found.append(Outgoing(request.platform, request.chat_id, reply, bulk=reply.bulk))

@@ -8,16 +8,20 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import (
     Bot,
     BotCommand,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    KeyboardButton,
     LinkPreviewOptions,
     Message,
+    ReplyKeyboardMarkup,
     Update,
 )
 from telegram.constants import ChatType as TgChatType
@@ -161,11 +165,22 @@ class TelegramTransport:
         return Received(f"m:{request.chat_id}:{request.message_id}", request)
 
     def render(self, reply: Reply) -> list[Piece]:
-        """HTML text cut at 4,096 characters, the keyboard on the last piece, then the files."""
+        """HTML text cut at 4,096 characters, the keyboard on the last piece, then the files.
+
+        An edit is one piece: the new text (cut to fit) or, without text, the new buttons only.
+        """
+        if reply.edit_of is not None:
+            text = split_text(reply.text, self.capabilities.max_text)[0] if reply.text else None
+            return [Piece(text=text, buttons=reply.buttons, edit_of=reply.edit_of)]
         texts = split_text(reply.text, self.capabilities.max_text) if reply.text else []
         pieces = [Piece(text=t) for t in texts]
-        if pieces and reply.buttons:
-            pieces[-1] = Piece(text=pieces[-1].text, buttons=reply.buttons)
+        if pieces:
+            pieces[-1] = replace(
+                pieces[-1],
+                buttons=reply.buttons,
+                force_reply=reply.force_reply,
+                ask_contact=reply.ask_contact,
+            )
         return pieces + [Piece(file=f) for f in reply.files]
 
     async def send(self, chat_id: str, piece: Piece) -> str | None:
@@ -174,6 +189,8 @@ class TelegramTransport:
             raise DeliveryError(f"not a Telegram chat id: {chat_id!r}")
         try:
             message = await self._call(int(chat_id), piece)
+            if not isinstance(message, Message):  # an edit of a message Telegram keeps
+                return piece.edit_of
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -186,28 +203,53 @@ class TelegramTransport:
             raise DeliveryError(str(exc)) from exc
         return str(message.message_id)
 
-    async def _call(self, chat_id: int, piece: Piece) -> Message:
+    async def _call(self, chat_id: int, piece: Piece) -> Message | bool:
         if piece.file is not None:
             data = InputFile(piece.file.data, filename=piece.file.name)
             if piece.file.kind == "photo":
                 return await self.bot.send_photo(chat_id, data)
             return await self.bot.send_document(chat_id, data)
-        keyboard = (
-            InlineKeyboardMarkup(
-                [[InlineKeyboardButton(t, callback_data=d)] for t, d in piece.buttons]
-                if len(piece.buttons) > 3
-                else [[InlineKeyboardButton(t, callback_data=d) for t, d in piece.buttons]]
+        if piece.edit_of is not None:
+            return await self._edit(chat_id, piece)
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ForceReply | None
+        markup = _keyboard(piece.buttons)
+        if piece.ask_contact and piece.buttons:
+            label = piece.buttons[0][0]
+            markup = ReplyKeyboardMarkup(
+                [[KeyboardButton(label, request_contact=True)]],
+                one_time_keyboard=True,
+                resize_keyboard=True,
             )
-            if piece.buttons
-            else None
-        )
+        elif piece.force_reply:
+            markup = ForceReply()
         return await self.bot.send_message(
             chat_id,
             piece.text or "",
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
-            reply_markup=keyboard,
+            reply_markup=markup,
         )
+
+    async def _edit(self, chat_id: int, piece: Piece) -> Message | bool:
+        assert piece.edit_of is not None
+        message_id = int(piece.edit_of)
+        try:
+            if piece.text is None:
+                return await self.bot.edit_message_reply_markup(
+                    chat_id, message_id, reply_markup=_keyboard(piece.buttons)
+                )
+            return await self.bot.edit_message_text(
+                piece.text,
+                chat_id,
+                message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=_keyboard(piece.buttons),
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True  # already as wanted: a second press of a stale button
+            raise
 
     async def answer_button(self, request: Request, text: str | None) -> None:
         """Stop the button's spinner; a press answered late (after a restart) is not an error."""
@@ -229,6 +271,15 @@ class TelegramTransport:
                 raise FetchError(str(exc)) from exc
 
         return fetch
+
+
+def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
+    """Buttons side by side when few, one per row when many."""
+    if not buttons:
+        return None
+    keys = [InlineKeyboardButton(t, callback_data=d) for t, d in buttons]
+    rows = [keys] if len(keys) <= 3 else [keys[i : i + 2] for i in range(0, len(keys), 2)]
+    return InlineKeyboardMarkup(rows)
 
 
 def to_request(update: Update) -> Request | None:
@@ -270,6 +321,12 @@ def to_request(update: Update) -> Request | None:
             attachment = Attachment(document.file_name or "tep", size, None, ref)
         elif message.photo:
             content = "photo"
+            photo = message.photo[-1]  # the largest size
+            size = photo.file_size or 0
+            ref = photo.file_id if size <= MAX_BYTES else None
+            attachment = Attachment(f"anh-{message.message_id}.jpg", size, None, ref)
+        elif message.contact:
+            content = "contact"
         else:
             content = "other"
     reply_to = message.reply_to_message
@@ -285,4 +342,13 @@ def to_request(update: Update) -> Request | None:
         attachment=attachment,
         chat_type=kind,
         language=user.language_code,
+        contact_phone=_own_phone(message, user.id),
     )
+
+
+def _own_phone(message: Message, user_id: int) -> str | None:
+    # Only the sender's own card counts: anyone can forward someone else's contact.
+    contact = message.contact
+    if contact is None or contact.user_id != user_id:
+        return None
+    return contact.phone_number

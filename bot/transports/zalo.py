@@ -127,6 +127,8 @@ class ZaloTransport:
 
     def render(self, reply: Reply) -> list[Piece]:
         """Plain text in pieces under 2,000 characters, the choices numbered in the last."""
+        if reply.edit_of is not None and not reply.text:
+            return []  # no buttons to take back: a stale number is refused by its handler
         labels = [label for label, _ in reply.buttons]
         text = reply.text
         if reply.files:

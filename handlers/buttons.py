@@ -1,0 +1,43 @@
+"""The buttons on a message about a task: done, report progress, more time, later, details."""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain import Official, TaskStatus
+from bot.services import Services
+from bot.tasks import TaskError, can_see, task_of
+from bot.transports import Reply, Request
+from handlers import tasks, updates
+from handlers.base import refusal, say, toast
+
+_TASK_BUTTON = re.compile(r"t:(done|note|ext|snz|show):([0-9]{1,9})")
+
+
+async def on_task_button(svc: Services, req: Request, me: Official) -> list[Reply]:
+    """One tap on a task message; the pressed message loses its buttons once they acted."""
+    match = _TASK_BUTTON.fullmatch(req.callback or "")
+    if match is None:
+        return refusal(svc, "unknown_command")
+    action, task_id = match[1], int(match[2])
+    if action == "show":
+        task = await svc.store.task(task_id)
+        if task is None or not await can_see(svc.store, me, task):
+            return refusal(svc, "no_such_task", task_id=task_id)
+        return await tasks.show_task(svc, req, me, f"#{task_id}")
+    try:
+        task = await task_of(svc.store, me, task_id)
+    except TaskError as exc:
+        return refusal(svc, exc.code, **exc.context)
+    if action == "done":
+        if task.status is TaskStatus.DONE:
+            return refusal(svc, "already_done", task_id=task_id)
+        stale = Reply("", edit_of=req.message_id, toast=toast(svc, "done", task_id=task_id))
+        return [stale, *await updates.done(svc, req, me, f"#{task_id}")]
+    if action == "note":
+        ask = toast(svc, "note", task_id=task_id)
+        return [say(svc, "ask_note", task_id=task_id, task=task, force_reply=True, toast=ask)]
+    return [say(svc, "how_to", action=action, task=task)]
+
+
+BUTTONS = {"t": on_task_button}
