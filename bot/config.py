@@ -16,6 +16,8 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    # The bot's @username, for the t.me links `dondoc org invite` prints.
+    telegram_bot_username: str | None = None
     db: Path = Path("dondoc.db")
     tz: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"

@@ -52,7 +52,7 @@ class TelegramSender:
 
     def address(self, person: Recipient) -> str | None:
         """The official's Telegram user id, which is also their private chat's id."""
-        return str(person.telegram_id) if person.telegram_id is not None else None
+        return person.address_on(PLATFORM)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send `reply` (split at Telegram's 4096-character limit); DeliveryError on failure."""

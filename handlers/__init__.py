@@ -18,14 +18,8 @@ _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
 
 
 async def identify(svc: Services, req: Request) -> Official | None:
-    """The official behind a request, by the platform's user id."""
-    if not req.user_id.lstrip("-").isdigit():
-        return None
-    if req.platform == "console":
-        return await svc.store.official(int(req.user_id))
-    if req.platform == "telegram":
-        return await svc.store.official_by_telegram(int(req.user_id))
-    return None
+    """The active official behind a request, by (platform, user id)."""
+    return await svc.store.official_by(req.platform, req.user_id)
 
 
 async def dispatch(svc: Services, req: Request) -> list[Reply]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.directives import DirectiveQueries
-from storage.migrate import upgrade
+from storage.migrate import check_file, upgrade
 from storage.nudges import NudgeQueries
 from storage.org import OrgQueries
 from storage.progress import ProgressQueries
@@ -24,7 +25,12 @@ class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries):
     @classmethod
     @asynccontextmanager
     async def open(cls, path: Path | str) -> AsyncIterator[Store]:
-        """Open (and migrate) the SQLite database at `path` for the duration of the block."""
+        """Open (and migrate) the SQLite database at `path` for the duration of the block.
+
+        A file that is not a usable dondoc database raises DatabaseRefused before anything,
+        not even the switch to WAL, is written to it.
+        """
+        await asyncio.to_thread(check_file, Path(path))
         db = await aiosqlite.connect(path)
         try:
             await db.execute("PRAGMA foreign_keys = ON")

@@ -28,7 +28,7 @@ class Outbox:
         self.refuse = False
 
     def address(self, person: Recipient) -> str | None:
-        return str(person.telegram_id)
+        return person.address_on("telegram")
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         if self.refuse:
