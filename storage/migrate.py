@@ -104,15 +104,15 @@ def _read_version(path: Path) -> int:
     try:
         db = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise _corrupt(path, str(exc)) from exc
+        raise _corrupt(path, "SQLite không mở được") from exc
     try:
         try:
             check = db.execute("PRAGMA quick_check(1)").fetchone()
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
-            raise _corrupt(path, str(exc)) from exc
+            raise _corrupt(path, "SQLite không đọc được") from exc
         if check is None or check[0] != "ok":
-            raise _corrupt(path, str(check[0]) if check else "không kiểm tra được")
+            raise _corrupt(path, "kiểm tra thấy dữ liệu hỏng")
         if not tables:
             return 0
         if "schema_version" not in tables:

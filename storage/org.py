@@ -113,7 +113,7 @@ class OrgQueries(StoreBase):
         if len(external_id) > _MAX_EXTERNAL_ID:
             return None
         if platform == "console":
-            if not (external_id.isascii() and external_id.isdigit()):
+            if not (external_id.isascii() and external_id.isdigit() and len(external_id) < 19):
                 return None
             row = await self._one(
                 _OFFICIAL_SQL + " WHERE o.id = ? AND o.active = 1", (int(external_id),)
