@@ -266,8 +266,9 @@ COMMANDS = {
 
 @pytest.mark.parametrize("bad", sorted(SPOILERS))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-async def test_every_command_refuses_a_bad_database_in_one_sentence(
+def test_every_command_refuses_a_bad_database_in_one_sentence(
     tmp_path: Path,
+    good_db: bytes,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     command: str,
@@ -275,13 +276,13 @@ async def test_every_command_refuses_a_bad_database_in_one_sentence(
 ) -> None:
     monkeypatch.setenv("DONDOC_TELEGRAM_TOKEN", "123:FAKE")
     monkeypatch.setenv("DONDOC_TELEGRAM_API_URL", "http://127.0.0.1:9")  # never reached
-    path = await make_bad(tmp_path, bad)
+    path = make_bad(tmp_path, bad, good_db)
     before = path.read_bytes()
     capsys.readouterr()
-    code = await asyncio.to_thread(main, ["--db", str(path), *COMMANDS[command]])
+    code = main(["--db", str(path), *COMMANDS[command]])
     err = capsys.readouterr().err
     assert code == 2
     assert re.fullmatch(r"Lỗi: [^\n]+\n", err), err
     assert "Traceback" not in err
     assert path.read_bytes() == before
-    assert sorted(p.name for p in await asyncio.to_thread(tmp_path.iterdir)) == ["bad.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.db"]

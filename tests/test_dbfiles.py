@@ -9,17 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.roster import import_roster, load_roster
 from storage import Store
 from storage.migrate import DatabaseRefused, DatabaseTooNew
-from tests.conftest import EXAMPLES
-
-
-async def dondoc_db(path: Path) -> Path:
-    """A real dondoc database with the sample roster."""
-    async with Store.open(path) as store:
-        await import_roster(store, load_roster(EXAMPLES / "roster.csv"))
-    return path
+from tests.conftest import dondoc_db
 
 
 def other_app(path: Path) -> None:
@@ -81,19 +73,21 @@ SPOILERS: dict[str, tuple[Callable[[Path], None], bool, str]] = {
 }
 
 
-async def make_bad(tmp_path: Path, name: str) -> Path:
+def make_bad(folder: Path, name: str, good: bytes) -> Path:
     """A database file spoiled the named way."""
     spoil, from_dondoc, _ = SPOILERS[name]
-    path = tmp_path / "bad.db"
+    path = folder / "bad.db"
     if from_dondoc:
-        await dondoc_db(path)
+        path.write_bytes(good)
     spoil(path)
     return path
 
 
 @pytest.mark.parametrize("name", sorted(SPOILERS))
-async def test_a_bad_file_is_refused_and_left_as_it_was(tmp_path: Path, name: str) -> None:
-    path = await make_bad(tmp_path, name)
+async def test_a_bad_file_is_refused_and_left_as_it_was(
+    tmp_path: Path, good_db: bytes, name: str
+) -> None:
+    path = make_bad(tmp_path, name, good_db)
     before = path.read_bytes()
     with pytest.raises(DatabaseRefused, match=re.escape(SPOILERS[name][2])) as caught:
         async with Store.open(path):
@@ -103,8 +97,8 @@ async def test_a_bad_file_is_refused_and_left_as_it_was(tmp_path: Path, name: st
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.db"]  # noqa: ASYNC240 (no -wal)
 
 
-async def test_too_new_is_a_refusal(tmp_path: Path) -> None:
-    path = await make_bad(tmp_path, "newer")
+async def test_too_new_is_a_refusal(tmp_path: Path, good_db: bytes) -> None:
+    path = make_bad(tmp_path, "newer", good_db)
     with pytest.raises(DatabaseTooNew):
         async with Store.open(path):
             pass
