@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from bot.directives.normalize import fold
 from bot.domain import OFFICIAL_ROLES, Official, OfficialRole
 from bot.names import name_key
 from storage import Store
+from storage.org import IdentityTaken
 from storage.records import RosterPerson, RosterUnit
 
 REQUIRED_COLUMNS = ("unit", "parent_unit", "name", "role", "telegram_id", "zalo_id", "phone")
@@ -330,7 +332,14 @@ async def import_roster(
 
 async def apply_plan(store: Store, plan: RosterPlan, now: datetime | None = None) -> None:
     """Write what `plan_roster` found; re-importing the same roster writes nothing."""
-    if plan.changes_anything:
+    if not plan.changes_anything:
+        return
+    try:
         await store.apply_roster(
             plan.units, plan.people, [o.id for o in plan.deactivated], now or datetime.now(UTC)
         )
+    except (IdentityTaken, sqlite3.IntegrityError) as exc:
+        # Only when another process (the bot linking an invite) wrote in between.
+        raise RosterError(
+            "Cơ sở dữ liệu vừa thay đổi trong lúc nạp danh sách; chưa lưu gì, hãy chạy lại lệnh."
+        ) from exc
