@@ -6,11 +6,12 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from bot.domain import Official
 from storage import Store
-from storage.migrate import migrations
+from storage.migrate import FOREIGN_KEYS_OFF, _apply, migrations
 from storage.org import IdentityTaken
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
@@ -140,3 +141,24 @@ async def test_migration_moves_the_roster_ids_into_identities(tmp_path: Path) ->
     assert "telegram_id" not in columns and "active" in columns
     assert db.execute("PRAGMA foreign_keys").fetchone() == (0,)  # a fresh connection's default
     db.close()
+
+
+async def test_a_rebuild_that_breaks_foreign_keys_is_rolled_back(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    async with Store.open(path):
+        pass
+    async with aiosqlite.connect(path) as db:
+        await db.execute("PRAGMA foreign_keys = ON")
+        broken = (
+            f"{FOREIGN_KEYS_OFF}\n"
+            "INSERT INTO identities (platform, external_id, official_id, linked_at)"
+            " VALUES ('zalo', 'z', 999, '2026-01-01T00:00:00+00:00');"
+        )
+        with pytest.raises(RuntimeError, match="migration 99 breaks foreign keys"):
+            await _apply(db, 99, broken)
+        async with db.execute("SELECT COUNT(*) FROM identities") as cur:
+            assert await cur.fetchone() == (0,)
+        async with db.execute("SELECT MAX(version) FROM schema_version") as cur:
+            assert await cur.fetchone() == (migrations()[-1][0],)
+        async with db.execute("PRAGMA foreign_keys") as cur:
+            assert await cur.fetchone() == (1,)  # switched back on
