@@ -1,4 +1,4 @@
-"""The `dondoc` command line: run, demo, nudge, org import, directive import/parse."""
+"""The `dondoc` command line: run, demo, nudge, org import/alias/invite/status, directive import/parse."""
 
 from __future__ import annotations
 

@@ -94,8 +94,10 @@ def load_roster(path: Path) -> list[RosterRow]:
                 f"{path}: tệp lớn quá {MAX_BYTES // 1_000_000} MB, không phải danh sách."
             )
         data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise RosterError(f"{path}: không có tệp này.") from exc
     except OSError as exc:
-        raise RosterError(f"{path}: không đọc được tệp ({exc.strerror}).") from exc
+        raise RosterError(f"{path}: không đọc được tệp (mã lỗi {exc.errno}).") from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.domain import Official
+from bot.domain import Official, Recipient
 from storage import Store
 from storage.migrate import FOREIGN_KEYS_OFF, _apply, migrations
 from storage.org import IdentityTaken
@@ -52,7 +52,7 @@ async def test_recipients_most_recently_used_first_unless_a_channel_is_chosen(
     await store.touch_identity("zalo", "z-tam", NOW)
     await store.touch_identity("telegram", "100011", NOW - timedelta(days=1))
 
-    def first(people: list) -> tuple[str, str]:  # type: ignore[type-arg]
+    def first(people: list[Recipient]) -> tuple[str, str]:
         return next(p for p in people if p.official_id == tam.id).addresses[0]
 
     assert first(await store.recipients(tam.unit_id)) == ("zalo", "z-tam")
