@@ -251,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Refused files never get here (Store.open checks them first); this is the rest:
         # a disk that fills up, a file another program locks or damages while we run.
         _err(f"Lỗi: cơ sở dữ liệu không dùng được ({exc}); xem lại tệp --db hoặc DONDOC_DB.")
+    except UnicodeDecodeError:
+        # A row whose text SQLite stored but Python cannot decode: damaged data, not input.
+        _err("Lỗi: dữ liệu trong cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu.")
     except ValueError as exc:
         _err(f"Lỗi: {exc}")
     except KeyboardInterrupt:

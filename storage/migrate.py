@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -124,9 +125,44 @@ def _read_version(path: Path) -> int:
             raise _foreign(path) from exc
         if version >= 1 and "units" not in tables:
             raise _foreign(path)
+        if version <= latest_version():
+            _check_tables(path, db, version)
         return version
     finally:
         db.close()
+
+
+def _check_tables(path: Path, db: sqlite3.Connection, version: int) -> None:
+    """Every table the migrations up to `version` make is there, with its columns."""
+    try:
+        found = _columns(db)
+    except sqlite3.DatabaseError as exc:
+        raise _corrupt(path, "SQLite không đọc được") from exc
+    for table, columns in _expected_tables(version).items():
+        if found.get(table) != columns:
+            raise _corrupt(path, f"bảng {table} khác với phiên bản {version}")
+
+
+@cache
+def _expected_tables(version: int) -> dict[str, tuple[str, ...]]:
+    reference = sqlite3.connect(":memory:")
+    try:
+        reference.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for number, sql in migrations():
+            if number <= version:
+                reference.executescript(sql)
+        return _columns(reference)
+    finally:
+        reference.close()
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        name: tuple(r[1] for r in db.execute("SELECT * FROM pragma_table_info(?)", (name,)))
+        for name in names
+        if not name.startswith("sqlite_")
+    }
 
 
 async def upgrade(db: aiosqlite.Connection) -> int:

@@ -38,6 +38,13 @@ def newer(path: Path) -> None:
     db.close()
 
 
+def tampered(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE officials RENAME COLUMN phone TO tel")
+    db.commit()
+    db.close()
+
+
 def garbled(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[4096 : 4096 * 3] = bytes((n * 37) % 251 for n in range(4096 * 2))
@@ -67,6 +74,7 @@ SPOILERS: dict[str, tuple[Callable[[Path], None], bool, str]] = {
     "other app with versions": (other_app_with_versions, False, "không phải cơ sở dữ liệu"),
     "newer": (newer, True, "mới hơn phiên bản dondoc này"),
     "garbled": (garbled, True, "bị hỏng"),
+    "a table changed": (tampered, True, "bị hỏng (bảng officials khác với phiên bản 3)"),
     "cut mid page": (cut_mid_page, True, "bị hỏng (bị cắt cụt)"),
     "cut at a page": (cut_at_page, True, "bị hỏng (bị cắt cụt)"),
     "cut header": (cut_header, False, "bị hỏng (bị cắt cụt)"),
