@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain import Official
 from bot.roster import RosterError, import_roster, load_roster, plan_roster, read_roster
-from storage import Store
-from tests.conftest import EXAMPLES
+from bot.services import Services
+from storage import NewTask, Store
+from tests.conftest import EXAMPLES, Chat, add_directive
 
 HEADER = "unit,parent_unit,name,role,telegram_id,zalo_id,phone\n"
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
@@ -178,3 +180,18 @@ async def test_an_official_dropped_from_the_roster_loses_access(store: Store) ->
     )
     assert back.officials_changed == 1
     assert await store.official_by("telegram", "1") == an
+
+
+async def test_a_removed_official_sees_and_records_nothing(
+    svc: Services, store: Store, roster: dict[str, Official]
+) -> None:
+    tam = roster["Võ Thanh Tâm"]
+    await add_directive(store, NOW, [NewTask(tam.unit_id, "lead", "Dự thảo kế hoạch")])
+    [task] = await store.tasks_of_units([tam.unit_id])
+    chat = Chat(svc, tam.id)
+    assert "Dự thảo kế hoạch" in await chat.text("/nhiemvu")
+    lines = (EXAMPLES / "roster.csv").read_text("utf-8").splitlines(keepends=True)
+    await import_roster(store, read_roster("".join(x for x in lines if "Võ Thanh Tâm" not in x)))
+    for command in ("/nhiemvu", f"/nhiemvu #{task.id}", f"/capnhat #{task.id} đạt 50%", "/start"):
+        assert "chưa có trong danh sách" in await chat.text(command)
+    assert await store.update_count(task.id) == 0
