@@ -9,8 +9,9 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.dbfile import check_file
 from storage.directives import DirectiveQueries
-from storage.migrate import check_file, upgrade
+from storage.migrate import upgrade
 from storage.nudges import NudgeQueries
 from storage.org import OrgQueries
 from storage.progress import ProgressQueries
