@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -195,3 +196,17 @@ async def test_a_removed_official_sees_and_records_nothing(
     for command in ("/nhiemvu", f"/nhiemvu #{task.id}", f"/capnhat #{task.id} đạt 50%", "/start"):
         assert "chưa có trong danh sách" in await chat.text(command)
     assert await store.update_count(task.id) == 0
+
+
+async def test_random_rosters_only_ever_give_roster_errors(store: Store) -> None:
+    pieces = ['"', ",", "\n", "\r", "A", "Phòng", "An", "head", "1", "²", "-", "\x00", " ", "z"]
+    rnd = random.Random(6)
+    refusals = []
+    for _ in range(200):
+        text = HEADER + "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 60)))
+        try:
+            await import_roster(store, read_roster(text))
+        except RosterError as exc:
+            refusals.append(str(exc))
+    assert refusals
+    assert all(r.startswith(("dòng ", "đơn vị ")) for r in refusals), refusals
