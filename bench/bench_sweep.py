@@ -36,7 +36,7 @@ class Counter:
 
     def address(self, person: Recipient) -> str | None:
         """Everyone is reachable by their Telegram id."""
-        return str(person.telegram_id)
+        return person.address_on("telegram")
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Count the message."""
@@ -47,18 +47,17 @@ async def main() -> None:
     """Build a database of TASKS tasks over 100 units and time the sweeps."""
     with tempfile.TemporaryDirectory() as folder:
         async with Store.open(Path(folder) / "bench.db") as store:
+            now = datetime(2026, 11, 1, tzinfo=UTC)
             units = []
             for n in range(100):
                 unit, _ = await store.upsert_unit(f"Phòng {n}", f"phòng {n}", None)
-                await store.upsert_official(
-                    unit.id, f"Cán bộ {n}", "member", 10_000 + n, None, None
-                )
+                official_id = await store.add_official(unit.id, f"Cán bộ {n}", "member")
+                await store.link_identity(official_id, "telegram", str(10_000 + n), now)
                 units.append(unit.id)
             deadline = date(2026, 12, 31)
             tasks = [
                 NewTask(units[i % 100], "lead", f"Nhiệm vụ {i}", deadline) for i in range(TASKS)
             ]
-            now = datetime(2026, 11, 1, tzinfo=UTC)
             await store.add_directive(
                 NewDirective("k", "1/KH", "Kế hoạch", "UBND", None, None, "", "", None, [], tasks),
                 now,

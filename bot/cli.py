@@ -1,15 +1,18 @@
-"""The `dondoc` command line: run, demo, nudge, org import, directive import/parse."""
+"""The `dondoc` command line: run, demo, nudge, org import/alias/invite/status, directive import/parse."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -25,10 +28,13 @@ from bot.importer import (
     plan_import,
     read_directive_file,
 )
+from bot.invites import InviteError, find_official, make_invite
 from bot.names import name_key
-from bot.roster import RosterError, import_roster, load_roster
+from bot.reach import reach_report
+from bot.roster import RosterError, apply_plan, load_roster, plan_roster
+from messages import render
 from storage import Store
-from storage.migrate import DatabaseTooNew
+from storage.migrate import DatabaseRefused
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     org = sub.add_parser("org", help="tổ chức: đơn vị và cán bộ").add_subparsers(
         dest="org_command", required=True
     )
-    org.add_parser("import", help="nạp danh sách CSV").add_argument("file", type=Path)
+    roster = org.add_parser("import", help="nạp danh sách CSV")
+    roster.add_argument("file", type=Path)
+    roster.add_argument("--yes", action="store_true", help="không hỏi khi có cán bộ bị ngừng")
+    invite = org.add_parser("invite", help="tạo mã đăng ký một lần cho một cán bộ")
+    invite.add_argument("name", help="họ tên cán bộ như trong danh sách")
+    invite.add_argument("--unit", help="đơn vị, khi có hai người trùng tên")
+    invite.add_argument("--days", type=int, default=7, help="số ngày mã còn dùng được (mặc định 7)")
+    org.add_parser("status", help="cán bộ bot chưa nhắn được")
     alias = org.add_parser("alias", help="thêm tên gọi khác cho một đơn vị")
     alias.add_argument("alias", help='tên viết tắt, ví dụ "P. KT-HT"')
     alias.add_argument("unit", help='tên đơn vị trong danh sách, ví dụ "Phòng Kinh tế và Hạ tầng"')
@@ -94,8 +107,12 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if tally.failed else 0
     if args.command == "org" and args.org_command == "alias":
         return await _org_alias(args.alias, args.unit, settings)
+    if args.command == "org" and args.org_command == "invite":
+        return await _org_invite(args.name, args.unit, args.days, settings)
+    if args.command == "org" and args.org_command == "status":
+        return await _org_status(settings)
     if args.command == "org":
-        return await _org_import(args.file, settings)
+        return await _org_import(args.file, args.yes, settings)
     if args.directive_command == "parse":
         docs = parse_text(read_directive_file(args.file))
         if args.json:
@@ -106,18 +123,49 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
     return await _directive_import(args.file, args.yes, settings)
 
 
-async def _org_import(path: Path, settings: Settings) -> int:
-    rows = load_roster(path)
+async def _org_import(path: Path, yes: bool, settings: Settings) -> int:
+    rows = load_roster(path)  # the whole file is checked before the database is opened
     async with Store.open(settings.db) as store:
-        result = await import_roster(store, rows)
-    _out(
-        f"Đơn vị: thêm {result.units_added}, đổi {result.units_changed}. "
-        f"Cán bộ: thêm {result.officials_added}, đổi {result.officials_changed}, "
-        f"giữ nguyên {result.unchanged}."
-    )
-    # Telegram refuses to message anyone who never opened the bot (403 Forbidden).
-    _out("Lưu ý: mỗi cán bộ cần mở bot trên Telegram và bấm /start một lần để nhận tin nhắc hạn.")
+        plan = await plan_roster(store, rows)
+        if plan.deactivated:
+            _out(_text("org_deactivate", settings, officials=plan.deactivated))
+            if not yes:
+                if not sys.stdin.isatty():
+                    _err("Lỗi: danh sách mới bỏ bớt cán bộ; thêm --yes để xác nhận, chưa lưu gì.")
+                    return 2
+                answer = await asyncio.to_thread(_ask, "Lưu danh sách mới? [c/K] ")
+                if answer.strip().lower() not in ("c", "có", "y", "yes"):
+                    _out("Đã hủy; không lưu gì.")
+                    return 1
+        await apply_plan(store, plan)
+    _out(_text("org_import", settings, plan=plan))
     return 0
+
+
+async def _org_invite(name: str, unit: str | None, days: int, settings: Settings) -> int:
+    if not 1 <= days <= 90:
+        _err("Lỗi: --days phải từ 1 đến 90 ngày.")
+        return 2
+    async with Store.open(settings.db) as store:
+        official = find_official(await store.officials(), name, unit)
+        now = datetime.now(UTC)
+        invite = await make_invite(store, official, now, days, settings.telegram_bot_username)
+    expires = invite.expires_at.astimezone(settings.zone).date()
+    _out(_text("org_invite", settings, invite=invite, expires=expires))
+    return 0
+
+
+async def _org_status(settings: Settings) -> int:
+    async with Store.open(settings.db) as store:
+        units = await reach_report(store)
+        total = len(await store.officials())
+    _out(_text("org_status", settings, units=units, total=total))
+    return 0
+
+
+def _text(template: str, settings: Settings, **context: Any) -> str:
+    # The templates are escaped for Telegram HTML; a terminal wants the plain characters.
+    return html.unescape(render(template, settings.locale, **context))
 
 
 async def _org_alias(alias: str, unit_name: str, settings: Settings) -> int:
@@ -202,8 +250,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run_command(args, settings))
     except ValidationError as exc:
         _err(f"Cấu hình không hợp lệ: {exc}")
-    except (ConfigError, RosterError, DocumentError, DatabaseTooNew) as exc:
+    except (ConfigError, RosterError, DocumentError, DatabaseRefused, InviteError) as exc:
         _err(f"Lỗi: {exc}")
+    except sqlite3.DatabaseError as exc:
+        # Refused files never get here (Store.open checks them first); this is the rest:
+        # a disk that fills up, a file another program locks or damages while we run.
+        _err(f"Lỗi: cơ sở dữ liệu không dùng được ({exc}); xem lại tệp --db hoặc DONDOC_DB.")
+    except UnicodeDecodeError:
+        # A row whose text SQLite stored but Python cannot decode: damaged data, not input.
+        _err("Lỗi: dữ liệu trong cơ sở dữ liệu bị hỏng; hãy khôi phục từ bản sao lưu.")
     except ValueError as exc:
         _err(f"Lỗi: {exc}")
     except KeyboardInterrupt:

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     zalo_token: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    # The bot's @username, for the t.me links `dondoc org invite` prints.
+    telegram_bot_username: str | None = None
     db: Path = Path("dondoc.db")
     tz: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"

@@ -39,16 +39,16 @@ class Unit:
 
 @dataclass(frozen=True)
 class Official:
-    """A person in a unit, with a role and chat identities."""
+    """A person in a unit, with a role; their chat identities are `Identity` rows."""
 
     id: int
     unit_id: int
     unit_name: str
     name: str
     role: OfficialRole
-    telegram_id: int | None
-    zalo_id: str | None
-    phone: str | None
+    phone: str | None = None
+    # Officials dropped from the roster are kept for history but see and record nothing.
+    active: bool = True
 
     @property
     def is_leader(self) -> bool:
@@ -102,14 +102,26 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """An official's account on one chat platform."""
+
+    platform: str
+    external_id: str
+    official_id: int
+    linked_at: datetime
+    last_used_at: datetime | None = None
+    unreachable_at: datetime | None = None
+    unreachable_reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Recipient:
-    """An official to nudge about a task, with the chat to reach them in."""
+    """An official to message, with their (platform, external id) addresses, best first."""
 
     official_id: int
     name: str
-    telegram_id: int
+    addresses: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def addresses(self) -> tuple[tuple[str, str], ...]:
-        """The (platform, chat id) pairs that reach this official, preferred first."""
-        return (("telegram", str(self.telegram_id)),)
+    def address_on(self, platform: str) -> str | None:
+        """The official's id on `platform`, if they are linked there."""
+        return next((ext for plat, ext in self.addresses if plat == platform), None)

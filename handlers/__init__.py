@@ -23,17 +23,8 @@ BUTTONS: dict[str, ButtonHandler] = {**imports.BUTTONS, **buttons.BUTTONS}
 
 
 async def identify(svc: Services, req: Request) -> Official | None:
-    """The official behind a request, by the platform's user id."""
-    if not req.user_id.lstrip("-").isdigit() or len(req.user_id) > 24:
-        return None
-    if req.platform == "console":
-        return await svc.store.official(int(req.user_id))
-    if req.platform == "telegram":
-        return await svc.store.official_by_telegram(int(req.user_id))
-    if req.platform == "zalo":
-        found = await svc.store.official_id_by("zalo_id", req.user_id)
-        return await svc.store.official(found) if found is not None else None
-    return None
+    """The active official behind a request, by (platform, user id)."""
+    return await svc.store.official_by(req.platform, req.user_id)
 
 
 async def dispatch(svc: Services, req: Request) -> list[Reply]:
@@ -49,7 +40,7 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
         return [say(svc, "help")]
     me = await identify(svc, req)
     if me is None:
-        return [say(svc, "not_registered", user_id=req.user_id)]
+        return await registration.sign_up(svc, req)
     if req.callback is not None:
         pressed = BUTTONS.get(req.callback.split(":", 1)[0])
         return await pressed(svc, req, me) if pressed else refusal(svc, "stale_button")

@@ -1,26 +1,16 @@
-"""Queries on nudges: who can be reached, and which reminders were sent."""
+"""Queries on nudges: which reminders were claimed, sent or skipped."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Recipient
 from storage.base import StoreBase, _iso
 
 
 class NudgeQueries(StoreBase):
-    """Recipients, and claiming, skipping and finishing nudges."""
+    """Claiming, skipping and finishing nudges."""
 
     # -- nudges --------------------------------------------------------------
-
-    async def recipients(self, unit_id: int) -> list[Recipient]:
-        """The officials of a unit that can be reached on Telegram."""
-        rows = await self._all(
-            "SELECT id, name, telegram_id FROM officials "
-            "WHERE unit_id = ? AND telegram_id IS NOT NULL ORDER BY id",
-            (unit_id,),
-        )
-        return [Recipient(*row) for row in rows]
 
     async def owe_nudge(
         self, task_id: int, official_id: int, kind: str, cycle: str, now: datetime

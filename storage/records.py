@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from bot.domain import Official, OfficialRole, TaskRole, TaskStatus, TaskView
+from bot.domain import Identity, Official, OfficialRole, TaskRole, TaskStatus, TaskView
 from storage.base import _date
 
 _TASK_VIEW_SQL = """
@@ -106,13 +106,57 @@ def _official_from_row(row: Sequence[Any]) -> Official:
         unit_name=row[2],
         name=row[3],
         role=cast(OfficialRole, row[4]),
-        telegram_id=row[5],
-        zalo_id=row[6],
-        phone=row[7],
+        phone=row[5],
+        active=bool(row[6]),
     )
 
 
 _OFFICIAL_SQL = """
-SELECT o.id, o.unit_id, u.name, o.name, o.role, o.telegram_id, o.zalo_id, o.phone
+SELECT o.id, o.unit_id, u.name, o.name, o.role, o.phone, o.active
 FROM officials o JOIN units u ON u.id = o.unit_id
 """
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _identity_from_row(row: Sequence[Any]) -> Identity:
+    return Identity(
+        platform=row[0],
+        external_id=row[1],
+        official_id=row[2],
+        linked_at=datetime.fromisoformat(row[3]),
+        last_used_at=_moment(row[4]),
+        unreachable_at=_moment(row[5]),
+        unreachable_reason=row[6],
+    )
+
+
+_IDENTITY_SQL = """
+SELECT platform, external_id, official_id, linked_at, last_used_at, unreachable_at,
+       unreachable_reason
+FROM identities
+"""
+
+
+@dataclass(frozen=True)
+class RosterUnit:
+    """A unit of an imported roster, keyed by its name key; parents come before children."""
+
+    key: str
+    name: str
+    parent_key: str | None
+
+
+@dataclass(frozen=True)
+class RosterPerson:
+    """An official to add (no id yet) or to update from an imported roster."""
+
+    official_id: int | None
+    unit_key: str
+    name: str
+    role: OfficialRole
+    phone: str | None
+    # (platform, external id) pairs to link; other platforms' identities are left alone.
+    identities: tuple[tuple[str, str], ...] = ()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
+from storage.dbfile import check_file
 from storage.directives import DirectiveQueries
 from storage.mailbox import InboxRow, Incoming, MailboxQueries, OutboxRow, Outgoing
 from storage.migrate import upgrade
@@ -36,7 +38,12 @@ class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries, Mailbox
     @classmethod
     @asynccontextmanager
     async def open(cls, path: Path | str) -> AsyncIterator[Store]:
-        """Open (and migrate) the SQLite database at `path` for the duration of the block."""
+        """Open (and migrate) the SQLite database at `path` for the duration of the block.
+
+        A file that is not a usable dondoc database raises DatabaseRefused before anything,
+        not even the switch to WAL, is written to it.
+        """
+        await asyncio.to_thread(check_file, Path(path))
         db = await aiosqlite.connect(path)
         try:
             await db.execute("PRAGMA foreign_keys = ON")

@@ -7,6 +7,7 @@ import os
 # Opt into PTB's timedelta retry_after now; the old form warns, and warnings are errors here.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -49,6 +50,21 @@ def clock() -> Clock:
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     async with Store.open(tmp_path / "dondoc.db") as opened:
         yield opened
+
+
+async def dondoc_db(path: Path) -> Path:
+    """A real dondoc database file with the sample roster."""
+    async with Store.open(path) as store:
+        await import_roster(store, load_roster(EXAMPLES / "roster.csv"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def good_db(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The bytes of a dondoc database with the sample roster, made once."""
+    path = tmp_path_factory.mktemp("good") / "d.db"
+    asyncio.run(dondoc_db(path))
+    return path.read_bytes()
 
 
 @pytest.fixture

@@ -27,8 +27,11 @@ class Broken(Recorder):
         return fetch
 
 
+TELEGRAM = {"Huỳnh Ngọc Mai": "100012", "Nguyễn Minh Trí": "100002"}
+
+
 def text(user: Official, body: str, n: int, chat_type: str = "private") -> Received:
-    uid = str(user.telegram_id)
+    uid = TELEGRAM[user.name]
     chat = uid if chat_type == "private" else "-100200"
     request = Request("telegram", uid, chat, body, str(n), chat_type=chat_type)  # type: ignore[arg-type]
     return Received(f"m:{chat}:{n}", request)
@@ -60,7 +63,7 @@ async def test_a_backlog_left_by_a_crash_is_handled_once_in_order(
         recorder = Recorder()
         assert len(await run_once(svc, recorder)) == 5
         assert len(await run_once(svc, recorder)) == 5  # nothing handled twice
-        assert {chat for chat, _ in recorder.sent} == {str(mai.telegram_id)}
+        assert {chat for chat, _ in recorder.sent} == {TELEGRAM[mai.name]}
 
 
 async def test_an_unexpected_failure_is_explained_and_reported(
@@ -69,8 +72,8 @@ async def test_an_unexpected_failure_is_explained_and_reported(
     tri = roster["Nguyễn Minh Trí"]
     document = Request(
         "telegram",
-        str(tri.telegram_id),
-        str(tri.telegram_id),
+        TELEGRAM[tri.name],
+        TELEGRAM[tri.name],
         message_id="1",
         content="document",
         attachment=Attachment("kh.txt", 10, None, ref="file-1"),
@@ -80,9 +83,9 @@ async def test_an_unexpected_failure_is_explained_and_reported(
     await worker.store_batch("telegram", [Received("m:1", document)])
     [apology, notice] = await run_once(svc, broken, admin="100003")
     assert "dondoc gặp lỗi khi xử lý yêu cầu này" in apology
-    assert "dondoc gặp lỗi" in notice and str(tri.telegram_id) in notice
+    assert "dondoc gặp lỗi" in notice and TELEGRAM[tri.name] in notice
     assert "Traceback" not in apology + notice
-    assert [chat for chat, _ in broken.sent] == [str(tri.telegram_id), "100003"]
+    assert [chat for chat, _ in broken.sent] == [TELEGRAM[tri.name], "100003"]
 
 
 async def test_groups_get_one_pointer_and_no_task_data(
@@ -110,7 +113,7 @@ async def test_a_number_picks_a_choice_where_there_are_no_buttons(
     platform = NoButtons()
     platform.files["file-1"] = (EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt").read_bytes()
     worker = InboxWorker(svc, {"telegram": platform}, OutboxSender(svc, {"telegram": platform}))
-    uid = str(tri.telegram_id)
+    uid = TELEGRAM[tri.name]
     sent = Request(
         "telegram",
         uid,

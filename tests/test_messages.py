@@ -9,12 +9,16 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from bot.domain import Official, TaskStatus, TaskView
+from bot.domain import Identity, Official, TaskStatus, TaskView
+from bot.invites import Invite
+from bot.reach import UnitReach
+from bot.roster import RosterPlan
 from bot.summary import compile_summary
 from messages import LOCALES, render
 
 FOLDER = Path(__file__).resolve().parents[1] / "messages"
 TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
 TASK = TaskView(
     1,
     1,
@@ -29,11 +33,11 @@ TASK = TaskView(
     40,
     datetime(2026, 11, 20, tzinfo=UTC),
 )
-ME = Official(1, 2, "Phòng Nội vụ", "An", "head", 5, None, None)
+ME = Official(1, 2, "Phòng Nội vụ", "An", "head")
 ERROR_CODES = re.findall(r'code == "(\w+)"', (FOLDER / "vi" / "error.j2").read_text("utf-8"))
 SAMPLES = {
-    "start": {"official": ME, "task_count": 2},
-    "not_registered": {"user_id": "42"},
+    "start": {"official": ME, "task_count": 2, "linked": True},
+    "not_registered": {"user_id": "42", "platform": "zalo", "bad_code": False},
     "help": {},
     "tasks": {"tasks": [TASK], "unit_name": "Phòng Nội vụ", "today": TODAY},
     "task": {"task": TASK, "today": TODAY},
@@ -54,6 +58,19 @@ SAMPLES = {
     "how_to": {"action": "ext", "task": TASK},
     "file_elsewhere": {"names": ["bao-cao.docx"]},
     "choices": {"labels": ["✅ Xác nhận", "❌ Hủy"]},
+    "org_deactivate": {"officials": [ME]},
+    "org_import": {"plan": RosterPlan(officials_added=2, deactivated=[ME])},
+    "org_invite": {"invite": Invite(ME, "ABCD234567", NOW, None), "expires": TODAY},
+    "org_status": {
+        "units": [
+            UnitReach(
+                "Phòng Nội vụ",
+                [ME],
+                [(ME, Identity("telegram", "5", 1, NOW, NOW, NOW, "Forbidden: bot was blocked"))],
+            )
+        ],
+        "total": 3,
+    },
 }
 
 

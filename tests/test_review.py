@@ -50,7 +50,12 @@ async def test_leader_previews_corrects_and_confirms(
     assert "Đã lưu 1 văn bản mới" in replies[0].text
     # Each unit's officials are owed a message, stored with the import itself.
     owed = {chat for _, _, chat, state, _ in await svc.store.outbox_states() if state == "pending"}
-    told = {name for name, o in roster.items() if str(o.telegram_id) in owed}
+    told = {
+        name
+        for name, o in roster.items()
+        for r in await svc.store.recipients(o.unit_id)
+        if r.official_id == o.id and r.address_on("telegram") in owed
+    }
     assert {"Lý Văn Phúc", "Trương Thị Thu", "Phan Quốc Bảo", "Võ Thanh Tâm"} <= told
     finance = roster["Lý Văn Phúc"].unit_id
     [task] = await svc.store.tasks_of_units([finance])

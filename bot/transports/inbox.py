@@ -146,6 +146,8 @@ class InboxWorker:
             owed += self._admin_notice(request, exc)
         if await svc.store.finish_update(row.id, owed, svc.now()):
             self._outbox.wake()
+        # The channel someone writes from is the one they use: nudges prefer it.
+        await svc.store.touch_identity(request.platform, request.user_id, svc.now())
         if request.callback_id is not None:
             await transport.answer_button(request, toast)
 

@@ -186,6 +186,8 @@ class OutboxSender:
         except DeliveryError as exc:
             log.warning("%s chat %s refuses a message: %s", row.platform, row.chat_id, exc)
             await store.outgoing_failed(row.id, str(exc), self._svc.now())
+            if row.official_id is not None:  # shown to the head and in summaries
+                await store.mark_unreachable(row.platform, row.chat_id, str(exc), self._svc.now())
             self.tally.failed += 1
             return
         except Exception as exc:
