@@ -895,6 +895,16 @@ class FakeBotApi:
             message["entities"] = entities
         return self._queue_message(message)
 
+    def add_contact(self, user_id: int, phone: str, *, owner: int | None = None) -> int:
+        """Queue a shared contact card (the sender's own unless ``owner`` says otherwise)."""
+        message = self._user_message(user_id, None, None)
+        message["contact"] = {
+            "phone_number": phone,
+            "first_name": self._user(user_id, None).get("first_name", ""),
+            "user_id": user_id if owner is None else owner,
+        }
+        return self._queue_message(message)
+
     def add_sticker(self, user_id: int, *, emoji: str = "👍", first_name: str | None = None) -> int:
         """Queue a private sticker message from ``user_id``; return its message_id."""
         message = self._user_message(user_id, first_name, None)

@@ -14,6 +14,7 @@ from bot.app import run_bot
 from bot.cli import run_cli
 from bot.config import Settings
 from bot.domain import TaskStatus
+from bot.invites import make_invite
 from storage import Store
 from tests.conftest import EXAMPLES, Clock
 from tests.fakebotapi import FakeBotApi
@@ -260,3 +261,27 @@ async def test_a_refused_reply_does_not_claim_nothing_was_recorded(running: Runn
     assert all("Chưa có gì được ghi" not in m.plain_text for m in running.fake.messages_to(MAI))
     async with Store.open(running.settings.db) as store:
         assert await store.update_count(mine) == 1
+
+
+async def test_a_newcomer_signs_up_with_their_phone_or_an_invite(running: Running) -> None:
+    newcomer, other = 777001, 777002
+    first = await running.ask(newcomer, "/start")
+    assert "Gửi số điện thoại" in first
+    [asked] = running.fake.messages_to(newcomer)
+    assert asked.reply_markup and asked.reply_markup["keyboard"][0][0]["request_contact"]
+    # Someone else's card does not count; one's own card with a roster phone links.
+    before = len(running.fake.messages_to(newcomer))
+    running.fake.add_contact(newcomer, "+84 299 381 021", owner=123)
+    refused = (await running.fake.wait_for_messages(newcomer, before + 1))[before]
+    assert "chưa có trong danh sách" in refused.plain_text
+    before += 1
+    running.fake.add_contact(newcomer, "+84 299 381 021")  # Lý Văn Phúc's phone in the roster
+    linked = (await running.fake.wait_for_messages(newcomer, before + 1))[before]
+    assert "Đã liên kết" in linked.plain_text and "Lý Văn Phúc" in linked.plain_text
+    assert "Lý Văn Phúc" in await running.ask(newcomer, "/start")
+    # An invite works once, from the deep link's /start CODE.
+    async with Store.open(running.settings.db) as store:
+        thu = next(o for o in await store.officials() if o.name == "Trương Thị Thu")
+        invite = await make_invite(store, thu, running.clock(), 7, None)
+    assert "Trương Thị Thu" in await running.ask(other, f"/start {invite.code}")
+    assert "không dùng được" in await running.ask(888003, f"/start {invite.code}")

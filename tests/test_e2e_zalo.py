@@ -119,3 +119,14 @@ async def test_a_spent_quota_delays_the_answer_but_does_not_lose_it(running: Run
     assert running.fake.messages_to(MAI) == []
     async with Store.open(running.settings.db) as store:
         assert await store.owed_count(["zalo"]) == 1  # kept, to be sent when Zalo allows
+
+
+async def test_a_zalo_user_signs_up_by_sending_their_invite_code(running: Running) -> None:
+    from bot.invites import make_invite
+
+    async with Store.open(running.settings.db) as store:
+        phuc = next(o for o in await store.officials() if o.name == "Lý Văn Phúc")
+        invite = await make_invite(store, phuc, datetime.now(UTC), 7, None)
+    newcomer = "7411111111111111"
+    assert "Đã liên kết" in await running.ask(newcomer, invite.code.lower())
+    assert "Lý Văn Phúc" in await running.ask(newcomer, "/start")
