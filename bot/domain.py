@@ -19,11 +19,18 @@ class TaskStatus(StrEnum):
     DONE = "done"
 
 
+class NoteStatus(StrEnum):
+    """What a note says about its task besides progress."""
+
+    BLOCKED = "blocked"
+
+
 class Progress(StrEnum):
     """A task's standing on a given day, for lists and summaries."""
 
     DONE = "done"
     OVERDUE = "overdue"
+    BLOCKED = "blocked"
     IN_PROGRESS = "in_progress"
     NO_REPORT = "no_report"
 
@@ -84,13 +91,21 @@ class TaskView:
     last_note: str | None
     last_percent: int | None
     last_update_at: datetime | None
+    # The latest note's own status: "blocked" when it names an obstacle.
+    last_status: str | None = None
+    directive_kind: str | None = None
+    directive_issuer: str | None = None
+    directive_date: date | None = None
+    directive_subject: str | None = None
 
     def progress(self, today: date) -> Progress:
-        """Classify the task as done, overdue, in progress or without any report."""
+        """Classify the task as done, overdue, blocked, in progress or without any report."""
         if self.status is TaskStatus.DONE:
             return Progress.DONE
         if self.deadline is not None and self.deadline < today:
             return Progress.OVERDUE
+        if self.last_status == "blocked":
+            return Progress.BLOCKED
         if self.last_update_at is not None:
             return Progress.IN_PROGRESS
         return Progress.NO_REPORT
@@ -125,3 +140,26 @@ class Recipient:
     def address_on(self, platform: str) -> str | None:
         """The official's id on `platform`, if they are linked there."""
         return next((ext for plat, ext in self.addresses if plat == platform), None)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A progress note as the detail view shows it."""
+
+    created_at: datetime
+    author: str
+    text: str
+    percent: int | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A file an official sent as evidence of a task."""
+
+    id: int
+    file_name: str
+    kind: str
+    size: int
+    author: str
+    created_at: datetime

@@ -26,7 +26,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     nudge_days: Sequence[int] = (7, 3, 1)
     nudge_hour: int = 8
-    max_note_length: int = 1000
+    max_note_length: int = 4096
     admins: Sequence[str] = field(default_factory=tuple)
     # The chat platforms running in this process: messages are owed only where they can go.
     platforms: Sequence[str] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.domain import Official
-from bot.progress import keyword_command
+from bot.progress import keyword_command, split_task_ref
 from bot.services import Services
 from bot.transports import Reply, Request
 from handlers import buttons, imports, registration, summaries, tasks, updates
@@ -44,8 +44,8 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     if req.callback is not None:
         pressed = BUTTONS.get(req.callback.split(":", 1)[0])
         return await pressed(svc, req, me) if pressed else refusal(svc, "stale_button")
-    if req.content == "document" and req.attachment is not None:
-        return await imports.receive_file(svc, req, me)
+    if req.content in ("document", "photo") and req.attachment is not None:
+        return await _file(svc, req, me)
     if req.content != "text":
         return error(svc, "not_text")
     if command is not None:
@@ -56,6 +56,26 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     if req.reply_to_message_id is not None:
         return await _reply(svc, req, me, req.reply_to_message_id)
     return error(svc, "plain_text")
+
+
+async def _file(svc: Services, req: Request, me: Official) -> list[Reply]:
+    # A file about a task is its evidence; a leader's other document is a directive to read.
+    task_id = None
+    if req.reply_to_message_id is not None:
+        task_id = await svc.store.task_of_message(
+            req.platform, req.chat_id, req.reply_to_message_id
+        )
+    command = req.command
+    if task_id is None and command is not None and _ROUTES.get(command[0]) is _ROUTES["capnhat"]:
+        ref = split_task_ref(command[1])
+        if ref is not None:
+            task_id = ref[0]
+            req = replace(req, text=ref[1])
+    if task_id is not None:
+        return await updates.keep_evidence(svc, req, me, task_id)
+    if req.content == "document" and me.is_leader:
+        return await imports.receive_file(svc, req, me)
+    return error(svc, "evidence_needs_task")
 
 
 async def _reply(svc: Services, req: Request, me: Official, message_id: str) -> list[Reply]:

@@ -11,7 +11,7 @@ from bot.transports import Reply, Request
 from handlers import tasks, updates
 from handlers.base import refusal, say, toast
 
-_TASK_BUTTON = re.compile(r"t:(done|note|ext|snz|show):([0-9]{1,9})")
+_TASK_BUTTON = re.compile(r"t:(done|note|ext|snz|show|reopen):([0-9]{1,9})")
 
 
 async def on_task_button(svc: Services, req: Request, me: Official) -> list[Reply]:
@@ -34,6 +34,11 @@ async def on_task_button(svc: Services, req: Request, me: Official) -> list[Repl
             return refusal(svc, "already_done", task_id=task_id)
         stale = Reply("", edit_of=req.message_id, toast=toast(svc, "done", task_id=task_id))
         return [stale, *await updates.done(svc, req, me, f"#{task_id}")]
+    if action == "reopen":
+        if task.status is not TaskStatus.DONE:
+            return refusal(svc, "not_done", task_id=task_id)
+        stale = Reply("", edit_of=req.message_id)
+        return [stale, *await updates.reopen(svc, req, me, f"#{task_id}")]
     if action == "note":
         ask = toast(svc, "note", task_id=task_id)
         return [say(svc, "ask_note", task_id=task_id, task=task, force_reply=True, toast=ask)]

@@ -1,15 +1,16 @@
-"""Progress notes: /capnhat, /xong, and replies to messages about a task."""
+"""Progress notes: /capnhat, /xong, /molai, replies to messages about a task, and evidence."""
 
 from __future__ import annotations
 
-from bot.domain import Official, TaskStatus
-from bot.progress import percent_in, split_task_ref
+from bot.domain import NoteStatus, Official, TaskStatus
+from bot.progress import read_note, split_task_ref
 from bot.services import Services
 from bot.tasks import TaskError, task_of
-from bot.transports import Reply, Request
-from handlers.base import Command, error, say
+from bot.transports import FetchError, Reply, Request
+from handlers.base import Command, error, label, say
 
-DONE_NOTE = {"vi": "Đã hoàn thành.", "en": "Completed."}
+# Evidence larger than this is refused before it is downloaded.
+MAX_EVIDENCE = 10 * 1024 * 1024
 
 
 async def record(
@@ -26,20 +27,59 @@ async def record(
         return error(svc, "note_too_long", length=len(text), limit=svc.max_note_length)
     if done and task.status is TaskStatus.DONE:
         return error(svc, "already_done", task_id=task_id)
-    percent = 100 if done else percent_in(text)
+    reading = read_note(text)
+    if reading.out_of_range is not None:
+        return error(svc, "percent_out_of_range", percent=reading.out_of_range, task_id=task_id)
+    status = TaskStatus.DONE if done else NoteStatus.BLOCKED if reading.blocked else None
     stored = await svc.store.add_update(
         task_id=task_id,
         official_id=me.id,
         text=text,
-        percent=percent,
-        status=TaskStatus.DONE if done else None,
+        percent=100 if done else reading.percent,
+        status=status,
         source=req.source,
         now=svc.now(),
     )
     if not stored:
         return [say(svc, "duplicate_update", task_id=task_id, task=task)]
+    # A finished-sounding note proposes the one tap that says so; a note after done asks.
+    was_done = task.status is TaskStatus.DONE
+    buttons: tuple[tuple[str, str], ...] = ()
+    if was_done:
+        buttons = ((label(svc, "reopen"), f"t:reopen:{task_id}"),)
+    elif reading.finished and not done:
+        buttons = ((label(svc, "done"), f"t:done:{task_id}"),)
+    replies = [
+        say(
+            svc,
+            "update_saved",
+            task_id=task_id,
+            buttons=buttons,
+            task=task,
+            text=text,
+            percent=100 if done else reading.percent,
+            done=done,
+            blocked=reading.blocked and not done,
+            propose_done=reading.finished and not done and not was_done,
+            after_done=was_done,
+        )
+    ]
+    if done and me.role == "member" and task.role == "lead":
+        replies += await _tell_heads(svc, me, task_id)
+    return replies
+
+
+async def _tell_heads(svc: Services, me: Official, task_id: int) -> list[Reply]:
+    task = await svc.store.task(task_id)
+    assert task is not None
+    heads = {
+        o.id for o in await svc.store.officials() if o.unit_id == me.unit_id and o.role == "head"
+    }
+    reopen = ((label(svc, "reopen"), f"t:reopen:{task_id}"),)
     return [
-        say(svc, "update_saved", task_id=task_id, task=task, text=text, percent=percent, done=done)
+        say(svc, "done_by_member", task_id=task_id, buttons=reopen, to=person, task=task, who=me)
+        for person in await svc.store.recipients(me.unit_id)
+        if person.official_id in heads
     ]
 
 
@@ -56,16 +96,73 @@ async def done(svc: Services, req: Request, me: Official, args: str) -> list[Rep
     ref = split_task_ref(args)
     if ref is None:
         return error(svc, "missing_task_id", command="xong")
-    note = ref[1] or DONE_NOTE.get(svc.locale, DONE_NOTE["vi"])
+    note = ref[1] or say(svc, "done_note").text
     return await record(svc, req, me, ref[0], note, done=True)
 
 
+async def reopen(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
+    """`/molai #12 [lý do]`: a completed task of the unit is open again."""
+    ref = split_task_ref(args)
+    if ref is None:
+        return error(svc, "missing_task_id", command="molai")
+    try:
+        task = await task_of(svc.store, me, ref[0])
+    except TaskError as exc:
+        return error(svc, exc.code, **exc.context)
+    if task.status is not TaskStatus.DONE:
+        return error(svc, "not_done", task_id=task.id)
+    await svc.store.add_update(
+        task_id=task.id,
+        official_id=me.id,
+        text=ref[1] or say(svc, "reopen_note").text,
+        percent=None,
+        status=TaskStatus.OPEN,
+        source=req.source,
+        now=svc.now(),
+    )
+    return [say(svc, "reopened", task_id=task.id, task=task)]
+
+
 async def reply(svc: Services, req: Request, me: Official, task_id: int) -> list[Reply]:
-    """A reply to a bot message about a task: its text is a progress note on that task."""
+    """A reply to a bot message about a task: its text is a note, its file is evidence."""
+    if req.attachment is not None:
+        return await keep_evidence(svc, req, me, task_id)
     return await record(svc, req, me, task_id, req.text.strip(), done=False)
+
+
+async def keep_evidence(svc: Services, req: Request, me: Official, task_id: int) -> list[Reply]:
+    """A file or photo about a task of the official's unit is kept as its evidence."""
+    attachment = req.attachment
+    assert attachment is not None
+    try:
+        task = await task_of(svc.store, me, task_id)
+    except TaskError as exc:
+        return error(svc, exc.code, **exc.context)
+    if attachment.fetch is None or attachment.size > MAX_EVIDENCE:
+        return error(svc, "file_too_big", size=attachment.size // (1024 * 1024) + 1)
+    try:
+        data = await attachment.fetch()
+    except FetchError:
+        return error(svc, "download_failed", file_name=attachment.file_name)
+    kind = "photo" if req.content == "photo" else "document"
+    await svc.store.add_evidence(
+        task_id=task_id,
+        official_id=me.id,
+        file_name=attachment.file_name,
+        kind=kind,
+        data=data,
+        source=req.source,
+        now=svc.now(),
+    )
+    note = req.text.strip()
+    replies = [say(svc, "evidence_saved", task_id=task_id, task=task, file=attachment, kind=kind)]
+    if note:  # a caption is a note as well
+        replies += await record(svc, req, me, task_id, note, done=False)
+    return replies
 
 
 COMMANDS = [
     Command("capnhat", "update", update, "Báo cáo tiến độ: /capnhat #mã nội dung"),
     Command("xong", "done", done, "Báo hoàn thành: /xong #mã"),
+    Command("molai", "reopen", reopen, "Mở lại nhiệm vụ đã xong: /molai #mã"),
 ]

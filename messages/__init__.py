@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.dates import fmt_date
+from bot.labels import cut_words, directive_label, task_title
 
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
@@ -18,9 +19,11 @@ def _ddmmyyyy(value: date | None) -> str:
     return fmt_date(value) if value else "—"
 
 
-def _shorten(text: str, width: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+def _directive_name(task: Any) -> str:
+    """The directive of a task as officials name it."""
+    return directive_label(
+        task.directive_kind, task.directive_code, task.directive_issuer, task.directive_date
+    )
 
 
 @cache
@@ -35,7 +38,10 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["ddmmyyyy"] = _ddmmyyyy
-    env.filters["shorten"] = _shorten
+    env.filters["shorten"] = cut_words
+    env.filters["title"] = task_title
+    env.filters["words"] = cut_words
+    env.globals["directive_name"] = _directive_name
     return env
 
 

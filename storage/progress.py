@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
-from bot.domain import TaskStatus
+from bot.domain import Evidence, Note, NoteStatus, TaskStatus
 from storage.base import StoreBase, _iso
 from storage.records import PendingImport
+
+# The same words twice within this time are one note sent twice.
+SAME_NOTE_WINDOW = timedelta(minutes=10)
 
 
 class ProgressQueries(StoreBase):
@@ -23,12 +26,23 @@ class ProgressQueries(StoreBase):
         official_id: int,
         text: str,
         percent: int | None,
-        status: TaskStatus | None,
+        status: TaskStatus | NoteStatus | None,
         source: str | None,
         now: datetime,
     ) -> bool:
-        """Record a progress note (and a status change); False if `source` was recorded before."""
+        """Record a progress note (and a status change); False if it was recorded before.
+
+        Before means the same chat message (`source`), or the same words from the same official
+        on the same task a few minutes ago (sent twice by a hasty tap).
+        """
         async with self._transaction() as db:
+            async with db.execute(
+                "SELECT 1 FROM updates WHERE task_id = ? AND official_id = ? AND text = ?"
+                " AND created_at >= ? LIMIT 1",
+                (task_id, official_id, text, _iso(now - SAME_NOTE_WINDOW)),
+            ) as found:
+                if await found.fetchone() is not None:
+                    return False
             cur = await db.execute(
                 "INSERT OR IGNORE INTO updates "
                 "(task_id, official_id, text, percent, status, created_at, source) "
@@ -37,9 +51,51 @@ class ProgressQueries(StoreBase):
             )
             if cur.rowcount == 0:
                 return False
-            if status is not None:
+            if status in (TaskStatus.OPEN, TaskStatus.DONE):
                 await db.execute("UPDATE tasks SET status = ? WHERE id = ?", (status, task_id))
         return True
+
+    async def notes_of(self, task_id: int, limit: int = 10) -> list[Note]:
+        """A task's latest notes, newest first, with who wrote them."""
+        rows = await self._all(
+            "SELECT u.created_at, o.name, u.text, u.percent, u.status FROM updates u"
+            " JOIN officials o ON o.id = u.official_id WHERE u.task_id = ?"
+            " ORDER BY u.id DESC LIMIT ?",
+            (task_id, limit),
+        )
+        return [Note(datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    # -- evidence ------------------------------------------------------------
+
+    async def add_evidence(
+        self,
+        *,
+        task_id: int,
+        official_id: int,
+        file_name: str,
+        kind: str,
+        data: bytes,
+        source: str | None,
+        now: datetime,
+    ) -> bool:
+        """Keep a file as evidence of a task; False if this chat message was kept before."""
+        async with self._transaction() as db:
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO evidence"
+                " (task_id, official_id, file_name, kind, size, data, source, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (task_id, official_id, file_name, kind, len(data), data, source, _iso(now)),
+            )
+            return cur.rowcount > 0
+
+    async def evidence_of(self, task_id: int) -> list[Evidence]:
+        """The files kept as evidence of a task, oldest first (without their bytes)."""
+        rows = await self._all(
+            "SELECT e.id, e.file_name, e.kind, e.size, o.name, e.created_at FROM evidence e"
+            " JOIN officials o ON o.id = e.official_id WHERE e.task_id = ? ORDER BY e.id",
+            (task_id,),
+        )
+        return [Evidence(r[0], r[1], r[2], r[3], r[4], datetime.fromisoformat(r[5])) for r in rows]
 
     async def update_count(self, task_id: int) -> int:
         """How many progress notes a task has."""

@@ -14,7 +14,7 @@ _TASK_VIEW_SQL = """
 SELECT t.id, t.directive_id, d.code, t.unit_id, u.name, t.role, t.text, t.deadline, t.status,
        lu.text, (SELECT percent FROM updates
                  WHERE task_id = t.id AND percent IS NOT NULL ORDER BY id DESC LIMIT 1),
-       lu.created_at
+       lu.created_at, lu.status, d.kind, d.issuer, d.issued_on, d.subject
 FROM tasks t
 JOIN directives d ON d.id = t.directive_id
 JOIN units u ON u.id = t.unit_id
@@ -96,6 +96,11 @@ def _task_from_row(row: Sequence[Any]) -> TaskView:
         last_note=row[9],
         last_percent=row[10],
         last_update_at=datetime.fromisoformat(row[11]) if row[11] else None,
+        last_status=row[12],
+        directive_kind=row[13],
+        directive_issuer=row[14],
+        directive_date=_date(row[15]),
+        directive_subject=row[16],
     )
 
 

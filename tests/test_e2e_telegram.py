@@ -170,7 +170,7 @@ async def test_bad_input_gets_a_vietnamese_answer_and_changes_nothing(running: R
     fake.add_document(MAI, "baocao.pdf", b"%PDF-1.4")
     sent = await fake.wait_for_messages(MAI, before + 2)
     assert "chỉ đọc tin nhắn chữ" in sent[before].plain_text
-    assert "Chỉ lãnh đạo hoặc quản trị viên mới gửi văn bản" in sent[before + 1].plain_text
+    assert "trả lời (Reply) tin về nhiệm vụ bằng tệp đó" in sent[before + 1].plain_text
     assert not fake.calls_to("getFile")  # a member's file is never even downloaded
 
     async with Store.open(running.settings.db) as store:

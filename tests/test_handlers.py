@@ -116,7 +116,7 @@ async def test_done_marks_the_task_once(
         ("/capnhat #99999 đạt 40%", "Không có nhiệm vụ #99999"),
         ("/capnhat #{budget} đạt 40%", "Không có nhiệm vụ"),
         ("/capnhat #{draft}", "đang trống"),
-        ("/capnhat #{draft} " + "x" * 5000, "quá giới hạn 1000 ký tự"),
+        ("/capnhat #{draft} " + "x" * 5000, "quá giới hạn 4096 ký tự"),
         ("/xong", "Thiếu mã nhiệm vụ"),
         ("/xoa #{draft}", "Không có lệnh này"),
         ("chào bot", "hãy trả lời (Reply)"),

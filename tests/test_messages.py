@@ -41,7 +41,20 @@ SAMPLES = {
     "help": {},
     "tasks": {"tasks": [TASK], "unit_name": "Phòng Nội vụ", "today": TODAY},
     "task": {"task": TASK, "today": TODAY},
-    "update_saved": {"task": TASK, "text": "đạt 40%", "percent": 40, "done": False},
+    "update_saved": {
+        "task": TASK,
+        "text": "đạt 40%",
+        "percent": 40,
+        "done": False,
+        "blocked": True,
+        "propose_done": True,
+        "after_done": False,
+    },
+    "done_by_member": {"task": TASK, "who": ME},
+    "done_note": {},
+    "reopen_note": {},
+    "reopened": {"task": TASK},
+    "evidence_saved": {"task": TASK, "kind": "photo", "file": {"file_name": "a.jpg", "size": 2048}},
     "duplicate_update": {"task": TASK},
     "deadline_set": {"task": TASK, "deadline": TODAY},
     "nudge": {"task": TASK, "kind": "before-3", "days": 3},
@@ -101,6 +114,7 @@ def test_error_messages_render(locale: str, code: str) -> None:
         "name": "Phòng X",
         "close": ["Phòng Y"],
         "file_name": "kh.pdf",
+        "percent": 150,
     }
     text = render("error", locale, code=code, **context)
     assert text and "undefined" not in text

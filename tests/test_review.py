@@ -98,8 +98,8 @@ async def test_bad_corrections_change_nothing(svc: Services, roster: dict[str, O
 async def test_only_leaders_import_and_bad_files_are_explained(
     svc: Services, roster: dict[str, Official]
 ) -> None:
-    [refused] = await send_file(svc, roster["Huỳnh Ngọc Mai"])
-    assert "Chỉ lãnh đạo" in refused.text
+    [refused] = await send_file(svc, roster["Huỳnh Ngọc Mai"])  # not a leader: not a directive
+    assert "minh chứng" in refused.text
     leader = roster["Nguyễn Minh Trí"]
     [empty] = await send_file(svc, leader, b"", "rong.txt")
     assert "Không đọc được tệp" in empty.text

@@ -1,0 +1,134 @@
+"""Status that adds up: what a note says, done and reopened, blockers, evidence, duplicates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.domain import Official, Progress, TaskStatus
+from bot.progress import read_note
+from bot.services import Services
+from bot.transports import Attachment, Request
+from handlers import dispatch
+from storage import NewTask, Store
+from tests.conftest import Chat, Clock, add_directive, link
+
+
+@pytest.mark.parametrize(
+    ("note", "percent", "blocked", "finished"),
+    [
+        ("đạt 60%, còn 40%", 60, False, False),
+        ("đã làm được 60 phần trăm", 60, False, False),
+        ("còn 30% nữa", None, False, False),
+        ("vướng kinh phí, đề xuất bổ sung", None, True, False),
+        ("Đã hoàn thành", None, False, True),
+        ("chưa hoàn thành, đạt 90%", 90, False, False),
+        ("hoàn thành 100%", 100, False, True),
+    ],
+)
+def test_a_note_is_read_as_an_official_means_it(
+    note: str, percent: int | None, blocked: bool, finished: bool
+) -> None:
+    reading = read_note(note)
+    assert (reading.percent, reading.blocked, reading.finished) == (percent, blocked, finished)
+
+
+@pytest.fixture
+async def task(store: Store, clock: Clock, roster: dict[str, Official]) -> int:
+    culture = roster["Võ Thanh Tâm"].unit_id
+    await add_directive(
+        store, clock(), [NewTask(culture, "lead", "Xây dựng dự thảo", deadline=date(2026, 12, 30))]
+    )
+    [found] = await store.tasks_of_units([culture])
+    return found.id
+
+
+async def test_150_percent_is_questioned_and_not_stored(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    text = await Chat(svc, roster["Huỳnh Ngọc Mai"].id).text(f"/capnhat #{task} đạt 150%")
+    assert "vượt quá 100%" in text
+    assert await svc.store.update_count(task) == 0
+
+
+async def test_a_finished_note_proposes_done_and_a_blocker_shows(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    mai = Chat(svc, roster["Huỳnh Ngọc Mai"].id)
+    [saved] = await mai.say(f"/capnhat #{task} vướng kinh phí")
+    assert "vướng mắc" in saved.text
+    found = await svc.store.task(task)
+    assert found is not None and found.progress(svc.today()) is Progress.BLOCKED
+    [saved] = await mai.say(f"/capnhat #{task} đã hoàn thành 100%")
+    assert [data for _, data in saved.buttons] == [f"t:done:{task}"]
+    found = await svc.store.task(task)
+    assert found is not None and found.status is TaskStatus.OPEN  # only proposed
+
+
+async def test_a_members_done_tells_the_head_and_a_note_after_done_offers_reopen(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    mai = Chat(svc, roster["Huỳnh Ngọc Mai"].id)
+    saved, told = await mai.say(f"/xong #{task}")
+    assert "hoàn thành" in saved.text
+    assert told.to is not None and told.to.name == "Võ Thanh Tâm"
+    assert [data for _, data in told.buttons] == [f"t:reopen:{task}"]
+    [after] = await mai.say(f"/capnhat #{task} bổ sung số liệu")
+    assert [data for _, data in after.buttons] == [f"t:reopen:{task}"]
+    assert "Mở lại" in after.text
+    [reopened] = await Chat(svc, roster["Võ Thanh Tâm"].id).say(f"/molai #{task} thiếu phụ lục")
+    assert "mở lại" in reopened.text
+    found = await svc.store.task(task)
+    assert found is not None and found.status is TaskStatus.OPEN
+
+
+async def test_the_same_note_twice_within_minutes_is_stored_once(
+    svc: Services, clock: Clock, roster: dict[str, Official], task: int
+) -> None:
+    mai = Chat(svc, roster["Huỳnh Ngọc Mai"].id)
+    await mai.say(f"/capnhat #{task} đã gửi dự thảo")
+    [again] = await mai.say(f"/capnhat #{task} đã gửi dự thảo")
+    assert "đã được ghi trước đó" in again.text
+    clock.now += timedelta(hours=1)
+    await mai.say(f"/capnhat #{task} đã gửi dự thảo")
+    assert await svc.store.update_count(task) == 2
+
+
+async def test_a_photo_in_reply_to_a_task_is_kept_as_evidence(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    mai = roster["Huỳnh Ngọc Mai"]
+    await link(svc.store, str(mai.id), 70, task_id=task)
+    photo = Request(
+        "console",
+        str(mai.id),
+        str(mai.id),
+        "ảnh hội nghị",
+        "m-1",
+        reply_to_message_id="70",
+        content="photo",
+        attachment=Attachment.of("hoi-nghi.jpg", b"\xff\xd8" + b"x" * 3000),
+    )
+    kept, note = await dispatch(svc, photo)
+    assert "minh chứng" in kept.text and "hoi-nghi.jpg" in kept.text
+    assert "Đã ghi báo cáo" in note.text  # the caption is a note too
+    [evidence] = await svc.store.evidence_of(task)
+    assert (evidence.file_name, evidence.kind, evidence.author) == (
+        "hoi-nghi.jpg",
+        "photo",
+        mai.name,
+    )
+    stranger = roster["Lý Văn Phúc"]  # another unit cannot attach to this task
+    other = Request(
+        "console",
+        str(stranger.id),
+        str(stranger.id),
+        f"/capnhat #{task} ảnh",
+        "m-2",
+        content="photo",
+        attachment=Attachment.of("x.jpg", b"x"),
+    )
+    [refused] = await dispatch(svc, other)
+    assert "Không có nhiệm vụ" in refused.text
+    assert len(await svc.store.evidence_of(task)) == 1
