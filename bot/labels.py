@@ -43,7 +43,12 @@ def short_issuer(issuer: str | None) -> str:
 
 def directive_label(kind: str | None, code: str, issuer: str | None, issued_on: date | None) -> str:
     """ "Công văn (chưa số)/UBND-TNMT của UBND huyện Bình Sơn, 2024", as officials say it."""
-    number = f"(chưa số){code}" if code.startswith("/") else code
+    if not code or code == kind:
+        number = "(chưa số)"
+    elif code.startswith("/"):
+        number = f"(chưa số){code}"
+    else:
+        number = code
     parts = [f"{kind} {number}" if kind else number]
     if issuer:
         parts.append(f"của {short_issuer(issuer)}")

@@ -19,7 +19,7 @@ COMMANDS: list[Command] = [
 ]
 _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
 # Button data is "<prefix>:…"; each area answers its own prefix.
-BUTTONS: dict[str, ButtonHandler] = {**imports.BUTTONS, **buttons.BUTTONS}
+BUTTONS: dict[str, ButtonHandler] = {**imports.BUTTONS, **buttons.BUTTONS, **tasks.BUTTONS}
 
 
 async def identify(svc: Services, req: Request) -> Official | None:

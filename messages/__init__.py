@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -12,11 +13,17 @@ from bot.dates import fmt_date
 from bot.labels import cut_words, directive_label, task_title
 
 LOCALES = ("vi", "en")
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_LOCALE = "vi"
 
 
 def _ddmmyyyy(value: date | None) -> str:
     return fmt_date(value) if value else "—"
+
+
+def _local_date(moment: datetime) -> str:
+    # Notes are stored in UTC; officials read the date of their own zone.
+    return fmt_date(moment.astimezone(LOCAL_ZONE).date())
 
 
 def _directive_name(task: Any) -> str:
@@ -40,6 +47,7 @@ def environment() -> Environment:
     env.filters["ddmmyyyy"] = _ddmmyyyy
     env.filters["shorten"] = cut_words
     env.filters["title"] = task_title
+    env.filters["local_date"] = _local_date
     env.filters["words"] = cut_words
     env.globals["directive_name"] = _directive_name
     return env

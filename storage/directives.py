@@ -215,6 +215,29 @@ class DirectiveQueries(StoreBase):
         )
         return [ParentRef(r[0], _date(r[1]), r[2]) for r in rows]
 
+    async def chain_of(self, directive_id: int) -> list[str]:
+        """The documents a directive implements, from the top of the chain down: one per level."""
+        rows = await self._all(
+            """WITH RECURSIVE up(id, code, depth) AS (
+                   SELECT parent_id, code, 1 FROM directive_parents WHERE directive_id = ?
+                   UNION ALL
+                   SELECT p.parent_id, p.code, up.depth + 1 FROM directive_parents p
+                   JOIN up ON p.directive_id = up.id WHERE up.depth < 8)
+               SELECT code, depth FROM up ORDER BY depth DESC, code""",
+            (directive_id,),
+        )
+        seen: dict[int, str] = {}
+        for code, depth in rows:
+            seen.setdefault(depth, code)
+        return [seen[d] for d in sorted(seen, reverse=True)]
+
+    async def directive_by_code(self, code: str) -> list[int]:
+        """The stored directives with this number and symbol (e.g. "412/KH-UBND")."""
+        rows = await self._all(
+            "SELECT id FROM directives WHERE lower(code) = lower(?) ORDER BY id", (code.strip(),)
+        )
+        return [r[0] for r in rows]
+
     async def task(self, task_id: int) -> TaskView | None:
         """A task by id, with its latest progress."""
         row = await self._one(_TASK_VIEW_SQL + " WHERE t.id = ?", (task_id,))

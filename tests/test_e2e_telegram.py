@@ -285,3 +285,50 @@ async def test_a_newcomer_signs_up_with_their_phone_or_an_invite(running: Runnin
         invite = await make_invite(store, thu, running.clock(), 7, None)
     assert "Trương Thị Thu" in await running.ask(other, f"/start {invite.code}")
     assert "không dùng được" in await running.ask(888003, f"/start {invite.code}")
+
+
+async def test_task_buttons_act_once_for_the_right_person(running: Running) -> None:
+    fake = running.fake
+    ids = await running.task_ids()
+    mine = next(v for k, v in ids.items() if k.startswith("Chủ trì, phối hợp các cơ quan"))
+    fake.add_text(MAI, f"/nhiemvu #{mine}")
+    [card] = await fake.wait_for_messages(MAI, 1)
+    keys = [b for row in (card.reply_markup or {})["inline_keyboard"] for b in row]
+    assert [k["text"] for k in keys][:2] == ["✅ Hoàn thành", "📝 Báo cáo tiến độ"]
+    data = {k["text"]: k["callback_data"] for k in keys}
+
+    fake.add_callback(MAI, data["📝 Báo cáo tiến độ"], card.message_id)
+    asked = (await fake.wait_for_messages(MAI, 2))[1]
+    assert asked.reply_markup and asked.reply_markup.get("force_reply")
+    fake.add_text(MAI, "đã gửi dự thảo xin ý kiến", reply_to=asked.message_id)
+    assert "Đã ghi báo cáo" in (await fake.wait_for_messages(MAI, 3))[2].plain_text
+
+    fake.add_callback(MAI, data["✅ Hoàn thành"], card.message_id)
+    done = (await fake.wait_for_messages(MAI, 4))[3]
+    assert "hoàn thành" in done.plain_text
+    await fake.wait_for_call("editMessageReplyMarkup")
+    assert not (fake.get_message(MAI, card.message_id) or {}).get("reply_markup")
+    answers = [c.get("text") for c in fake.calls_to("answerCallbackQuery")]
+    assert f"Đã báo hoàn thành #{mine}" in answers
+    # The same (stale) button again, and a button pressed by someone else: nothing changes.
+    fake.add_callback(MAI, data["✅ Hoàn thành"], card.message_id)
+    await fake.wait_for_call("answerCallbackQuery", count=3)
+    async with Store.open(running.settings.db) as store:
+        assert await store.update_count(mine) == 2
+        task = await store.task(mine)
+        assert task is not None and task.status is TaskStatus.DONE
+
+
+async def test_a_long_list_is_paged_in_one_message(running: Running) -> None:
+    fake = running.fake
+    fake.add_text(ADMIN, "/nhiemvu")
+    [listing] = await fake.wait_for_messages(ADMIN, 1)
+    assert "trang 1/" in listing.plain_text
+    keys = [b for row in (listing.reply_markup or {})["inline_keyboard"] for b in row]
+    following = next(k["callback_data"] for k in keys if k["text"] == "Sau ▶")
+    fake.add_callback(ADMIN, following, listing.message_id)
+    await fake.wait_for_call("editMessageText")
+    page = fake.get_message(ADMIN, listing.message_id) or {}
+    assert "trang 2/" in page.get("text", "")
+    sends = [c for c in fake.calls_to("sendMessage") if int(c["chat_id"]) == ADMIN]
+    assert len(sends) == 1  # the same message, not a new one

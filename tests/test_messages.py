@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from bot.domain import Identity, Official, TaskStatus, TaskView
+from bot.domain import Evidence, Identity, Note, Official, TaskStatus, TaskView
 from bot.invites import Invite
 from bot.reach import UnitReach
 from bot.roster import RosterPlan
@@ -39,8 +39,26 @@ SAMPLES = {
     "start": {"official": ME, "task_count": 2, "linked": True},
     "not_registered": {"user_id": "42", "platform": "zalo", "bad_code": False},
     "help": {},
-    "tasks": {"tasks": [TASK], "unit_name": "Phòng Nội vụ", "today": TODAY},
-    "task": {"task": TASK, "today": TODAY},
+    "tasks": {
+        "tasks": [TASK],
+        "groups": [{"unit": "Phòng Nội vụ", "tasks": [TASK]}],
+        "grouped": True,
+        "scope": "Phòng Nội vụ",
+        "filter_name": "quá hạn",
+        "total": 7,
+        "page": 1,
+        "pages": 2,
+        "today": TODAY,
+    },
+    "task": {
+        "task": TASK,
+        "today": TODAY,
+        "chain": ["69-KL/TW", "2018-CV/TU"],
+        "notes": [Note(datetime(2026, 11, 20, tzinfo=UTC), "An", "đạt 40%", 40, "blocked")],
+        "evidence": [Evidence(1, "a.jpg", "photo", 4096, "An", datetime(2026, 11, 21, tzinfo=UTC))],
+    },
+    "org_name": {},
+    "deadline_moved": {"task": TASK, "deadline": TODAY, "who": ME},
     "update_saved": {
         "task": TASK,
         "text": "đạt 40%",
