@@ -25,7 +25,7 @@ from bot.transports.telegram import TelegramTransport
 from bot.transports.webhook import listen_address, webhook_app
 from bot.transports.zalo import ZaloTransport
 from bot.transports.zaloapi import ZaloUnauthorized
-from handlers import COMMANDS
+from handlers import menu
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def transports_of(settings: Settings) -> dict[str, Transport]:
             settings.telegram_token.get_secret_value(),
             settings.telegram_api_url,
             poll_timeout=settings.poll_seconds,
-            commands=[(c.name, c.alias, c.description) for c in COMMANDS],
+            menu=menu,
         )
     if settings.zalo_token is not None and settings.zalo_token.get_secret_value():
         found["zalo"] = ZaloTransport(
@@ -118,6 +118,8 @@ async def run_bot(
         store = await stack.enter_async_context(Store.open(settings.db))
         svc = replace(services(settings, store, clock), platforms=tuple(transports))
         await _started(stack, transports)
+        for transport in transports.values():
+            await transport.publish_menus(await _role_chats(store, transport.platform))
         outbox = OutboxSender(svc, transports)
         admin = ("telegram", str(settings.admin_chat_id)) if settings.admin_chat_id else None
         inbox = InboxWorker(svc, transports, outbox, admin_chat=admin)
@@ -153,6 +155,15 @@ async def run_bot(
         await stop.wait()
         scheduler.shutdown(wait=False)
         await asyncio.gather(*workers, return_exceptions=True)
+
+
+async def _role_chats(store: Store, platform: str) -> list[tuple[str, str]]:
+    roles = {o.id: o.role for o in await store.officials() if o.role != "member"}
+    return [
+        (i.external_id, roles[i.official_id])
+        for i in await store.identities()
+        if i.platform == platform and i.official_id in roles
+    ]
 
 
 async def _sweep_job(svc: Services, outbox: OutboxSender) -> None:

@@ -56,6 +56,8 @@ class Official:
     phone: str | None = None
     # Officials dropped from the roster are kept for history but see and record nothing.
     active: bool = True
+    # The language they chose with /ngonngu; None follows their app's language.
+    locale: str | None = None
 
     @property
     def is_leader(self) -> bool:

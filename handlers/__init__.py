@@ -9,7 +9,8 @@ from bot.progress import keyword_command, split_task_ref
 from bot.services import Services
 from bot.transports import Reply, Request
 from handlers import buttons, imports, registration, summaries, tasks, updates
-from handlers.base import ButtonHandler, Command, error, refusal, say
+from handlers.base import LEVELS, ButtonHandler, Command, error, refusal, say
+from messages import LOCALES, render
 
 COMMANDS: list[Command] = [
     *registration.COMMANDS,
@@ -18,6 +19,18 @@ COMMANDS: list[Command] = [
     *summaries.COMMANDS,
 ]
 _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
+
+
+def menu(level: str, locale: str) -> list[tuple[str, str]]:
+    """The command menu of a role ("member", "head", "leader", "admin") in a language."""
+    shown = LEVELS.get(level, LEVELS["member"])
+    return [
+        (c.alias if locale == "en" else c.name, render("menu", locale, name=c.name))
+        for c in COMMANDS
+        if c.audience in shown
+    ]
+
+
 # Button data is "<prefix>:…"; each area answers its own prefix.
 BUTTONS: dict[str, ButtonHandler] = {**imports.BUTTONS, **buttons.BUTTONS, **tasks.BUTTONS}
 
@@ -25,6 +38,17 @@ BUTTONS: dict[str, ButtonHandler] = {**imports.BUTTONS, **buttons.BUTTONS, **tas
 async def identify(svc: Services, req: Request) -> Official | None:
     """The active official behind a request, by (platform, user id)."""
     return await svc.store.official_by(req.platform, req.user_id)
+
+
+def language_of(svc: Services, req: Request, me: Official | None) -> str:
+    """The language to answer in: the one chosen, else the app's (English or not), else ours."""
+    if me is not None and me.locale in LOCALES:
+        return me.locale
+    if req.language and req.language.lower().startswith("en"):
+        return "en"
+    if req.language and req.language.lower().startswith("vi"):
+        return "vi"
+    return svc.locale
 
 
 async def dispatch(svc: Services, req: Request) -> list[Reply]:
@@ -39,6 +63,7 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     if command is not None and _ROUTES.get(command[0]) is _ROUTES["help"]:
         return [say(svc, "help")]
     me = await identify(svc, req)
+    svc = replace(svc, locale=language_of(svc, req, me))
     if me is None:
         return await registration.sign_up(svc, req)
     if req.callback is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.domain import Official, Recipient
 from bot.services import Services
@@ -15,14 +15,26 @@ Handler = Callable[[Services, Request, Official, str], Awaitable[list[Reply]]]
 ButtonHandler = Callable[[Services, Request, Official], Awaitable[list[Reply]]]
 
 
+Audience = Literal["all", "head", "leader"]
+LEVELS: dict[str, tuple[Audience, ...]] = {
+    "member": ("all",),
+    "head": ("all", "head"),
+    "leader": ("all", "head", "leader"),
+    "admin": ("all", "head", "leader"),
+}
+
+
 @dataclass(frozen=True)
 class Command:
-    """A chat command: Vietnamese name first, English alias, menu description."""
+    """A chat command: Vietnamese name first, English alias, who sees it in the menu.
+
+    Its menu text is in the `menu` template, in each language.
+    """
 
     name: str
     alias: str
     handler: Handler
-    description: str
+    audience: Audience = "all"
 
 
 def say(

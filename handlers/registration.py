@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.domain import Official
+from bot.reach import reach_report
 from bot.services import Services
 from bot.transports import Reply, Request
-from handlers.base import Command, label, say
+from handlers.base import Command, error, label, say
+from messages import LOCALES
 
 # An invite code as `dondoc org invite` prints it, typed with or without spaces and dashes.
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{7,20}$")
@@ -56,7 +59,35 @@ async def help_(svc: Services, req: Request, me: Official, args: str) -> list[Re
     return [say(svc, "help")]
 
 
+async def language(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
+    """`/ngonngu en` or `/ngonngu vi`: the language of every answer from now on."""
+    chosen = args.strip().lower()[:2]
+    if chosen not in LOCALES:
+        return error(svc, "unknown_language", text=args)
+    await svc.store.set_locale(me.id, chosen)
+    return [say(replace(svc, locale=chosen), "language_set")]
+
+
+async def unreachable(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
+    """Heads and leaders: the officials of their units the bot cannot message."""
+    if me.role == "member":
+        return error(svc, "not_head")
+    units = set(await svc.store.subtree(me.unit_id)) if me.role != "admin" else None
+    people = {o.id: o for o in await svc.store.officials()}
+    shown = [
+        r
+        for r in await reach_report(svc.store)
+        if units is None
+        or any(people[o.id].unit_id in units for o in r.unlinked + [o for o, _ in r.unreachable])
+    ]
+    if me.role == "head":
+        shown = [r for r in shown if r.unit_name == me.unit_name]
+    return [say(svc, "org_status", units=shown, total=len(people))]
+
+
 COMMANDS = [
-    Command("start", "start", start, "Bắt đầu"),
-    Command("trogiup", "help", help_, "Hướng dẫn sử dụng"),
+    Command("start", "start", start),
+    Command("trogiup", "help", help_),
+    Command("ngonngu", "language", language),
+    Command("chuakichhoat", "unreachable", unreachable, "head"),
 ]

@@ -20,4 +20,4 @@ async def summary(svc: Services, req: Request, me: Official, args: str) -> list[
     return [say(svc, "summary", scope=me.unit_name, directives=directives, today=today)]
 
 
-COMMANDS = [Command("tonghop", "summary", summary, "Tổng hợp tình hình (lãnh đạo)")]
+COMMANDS = [Command("tonghop", "summary", summary, "leader")]

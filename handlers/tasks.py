@@ -163,7 +163,7 @@ async def set_deadline(svc: Services, req: Request, me: Official, args: str) -> 
 
 
 COMMANDS = [
-    Command("nhiemvu", "tasks", list_tasks, "Nhiệm vụ của đơn vị"),
-    Command("han", "deadline", set_deadline, "Đặt hạn nhiệm vụ (trưởng đơn vị, lãnh đạo)"),
+    Command("nhiemvu", "tasks", list_tasks),
+    Command("han", "deadline", set_deadline, "head"),
 ]
 BUTTONS = {"l": on_page}

@@ -162,7 +162,7 @@ async def keep_evidence(svc: Services, req: Request, me: Official, task_id: int)
 
 
 COMMANDS = [
-    Command("capnhat", "update", update, "Báo cáo tiến độ: /capnhat #mã nội dung"),
-    Command("xong", "done", done, "Báo hoàn thành: /xong #mã"),
-    Command("molai", "reopen", reopen, "Mở lại nhiệm vụ đã xong: /molai #mã"),
+    Command("capnhat", "update", update),
+    Command("xong", "done", done),
+    Command("molai", "reopen", reopen),
 ]

@@ -283,6 +283,11 @@ class OrgQueries(StoreBase):
             )
         return await self.official(row[0])
 
+    async def set_locale(self, official_id: int, locale: str | None) -> None:
+        """Remember the language an official chose (None: follow their app)."""
+        async with self._transaction() as db:
+            await db.execute("UPDATE officials SET locale = ? WHERE id = ?", (locale, official_id))
+
     async def link_by_phone(
         self, phone: str, platform: str, external_id: str, now: datetime
     ) -> Official | None:

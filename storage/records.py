@@ -113,11 +113,12 @@ def _official_from_row(row: Sequence[Any]) -> Official:
         role=cast(OfficialRole, row[4]),
         phone=row[5],
         active=bool(row[6]),
+        locale=row[7],
     )
 
 
 _OFFICIAL_SQL = """
-SELECT o.id, o.unit_id, u.name, o.name, o.role, o.phone, o.active
+SELECT o.id, o.unit_id, u.name, o.name, o.role, o.phone, o.active, o.locale
 FROM officials o JOIN units u ON u.id = o.unit_id
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from bot.transports import Capabilities, DeliveryError, Piece, Received, Reply, Request, RetryLater
@@ -30,6 +30,9 @@ class Recorder:
 
     async def stop(self) -> None:
         """Nothing to stop."""
+
+    async def publish_menus(self, chats: Sequence[tuple[str, str]]) -> None:
+        """No command menus here."""
 
     async def use_webhook(self, url: str | None, secret: str) -> None:
         """No webhooks here."""

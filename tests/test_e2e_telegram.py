@@ -89,16 +89,27 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             await asyncio.wait_for(task, 10)
 
 
-async def test_bot_publishes_vietnamese_command_menu(running: Running) -> None:
-    calls = await running.fake.wait_for_call("setMyCommands", 2)
-    default = next(c for c in calls if "language_code" not in c)
+async def test_menus_follow_the_role_and_the_language(running: Running) -> None:
+    calls = await running.fake.wait_for_call("setMyCommands", 4)
+    default = next(c for c in calls if "language_code" not in c and "scope" not in c)
     names = [c["command"] for c in default["commands"]]
     assert names[:2] == ["start", "trogiup"]
-    assert {"nhiemvu", "capnhat", "xong", "tonghop"} <= set(names)
-    english = next(c for c in calls if c.get("language_code") == "en")
-    assert {"tasks", "update", "done", "summary", "help"} <= {
-        c["command"] for c in english["commands"]
-    }
+    assert {"nhiemvu", "capnhat", "xong"} <= set(names)
+    assert "tonghop" not in names and "han" not in names  # members do not see leader commands
+    english = next(c for c in calls if c.get("language_code") == "en" and "scope" not in c)
+    assert {"tasks", "update", "done", "help"} <= {c["command"] for c in english["commands"]}
+    assert all(c["description"].isascii() or "/" in c["description"] for c in english["commands"])
+
+    def scoped(chat: int, language: str | None) -> set[str]:
+        for c in calls:
+            scope = c.get("scope") or {}
+            if scope.get("chat_id") == chat and c.get("language_code") == language:
+                return {x["command"] for x in c["commands"]}
+        return set()
+
+    assert {"tonghop", "han", "chuakichhoat"} <= scoped(TRI, None)  # a leader
+    assert "summary" in scoped(TRI, "en")
+    assert "han" in scoped(TAM, None) and "tonghop" not in scoped(TAM, None)  # a head
 
 
 async def test_the_whole_loop(running: Running) -> None:

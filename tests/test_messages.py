@@ -58,6 +58,8 @@ SAMPLES = {
         "evidence": [Evidence(1, "a.jpg", "photo", 4096, "An", datetime(2026, 11, 21, tzinfo=UTC))],
     },
     "org_name": {},
+    "language_set": {},
+    "menu": {"name": "nhiemvu"},
     "deadline_moved": {"task": TASK, "deadline": TODAY, "who": ME},
     "update_saved": {
         "task": TASK,

@@ -132,3 +132,29 @@ async def test_a_photo_in_reply_to_a_task_is_kept_as_evidence(
     [refused] = await dispatch(svc, other)
     assert "Không có nhiệm vụ" in refused.text
     assert len(await svc.store.evidence_of(task)) == 1
+
+
+async def test_the_language_follows_the_app_until_one_is_chosen(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    mai = roster["Huỳnh Ngọc Mai"]
+
+    async def ask(text: str, language: str | None) -> str:
+        request = Request("console", str(mai.id), str(mai.id), text, text, language=language)
+        return (await dispatch(svc, request))[0].text
+
+    assert "Hello" in await ask("/start", "en-GB")
+    assert "Xin chào" in await ask("/start", None)
+    assert "English" in await ask("/ngonngu en", "vi")
+    assert "Hello" in await ask("/start", "vi")  # chosen beats the app's language
+    assert "Không có lệnh" not in await ask("/language vi", "vi")
+    assert "Xin chào" in await ask("/start", "en")
+
+
+async def test_heads_see_who_cannot_be_reached_and_members_cannot(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    head = await Chat(svc, roster["Võ Thanh Tâm"].id).text("/chuakichhoat")
+    assert "Phòng Văn hóa" in head or "tất cả" in head
+    member = await Chat(svc, roster["Huỳnh Ngọc Mai"].id).text("/chuakichhoat")
+    assert "Chỉ trưởng đơn vị" in member

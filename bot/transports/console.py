@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.transports.contract import Capabilities, Fetch, FetchError, Piece, Received, Reply, Request
@@ -37,6 +37,9 @@ class ConsoleTransport:
 
     async def stop(self) -> None:
         """Nothing to close."""
+
+    async def publish_menus(self, chats: Sequence[tuple[str, str]]) -> None:
+        """No command menus here."""
 
     async def use_webhook(self, url: str | None, secret: str) -> None:
         """No webhooks here."""

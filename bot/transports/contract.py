@@ -210,6 +210,9 @@ class Transport(Protocol):
     async def stop(self) -> None:
         """Confirm what was read and close connections."""
 
+    async def publish_menus(self, chats: Sequence[tuple[str, str]]) -> None:
+        """Give these (chat, role level) pairs their role's command menu, where there are menus."""
+
     async def use_webhook(self, url: str | None, secret: str) -> None:
         """Register `url` as the webhook (with its secret), or remove it (None) to poll."""
 

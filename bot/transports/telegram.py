@@ -7,13 +7,14 @@ import hmac
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeChat,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -59,6 +60,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 ALLOWED_UPDATES = ["message", "callback_query"]
+# (role level, language) → the menu's (command, description) pairs.
+Menu = Callable[[str, str], list[tuple[str, str]]]
 
 
 class TelegramTransport:
@@ -79,7 +82,7 @@ class TelegramTransport:
         api_url: str,
         *,
         poll_timeout: int = 30,
-        commands: Sequence[tuple[str, str, str]] = (),
+        menu: Menu | None = None,
     ) -> None:
         # PTB 22 warns on every 429 unless retry_after is a timedelta (its future default).
         os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -92,17 +95,34 @@ class TelegramTransport:
         )
         self._poll_timeout = poll_timeout
         self._offset: int | None = None
-        self._commands = commands
+        self._menu = menu
         self._idle_backoff = 1.0
 
     async def start(self, *, serve: bool = True) -> None:
         """Check the token; to serve chats, also publish the command menu."""
         await self.bot.initialize()
-        if serve and self._commands:
-            await self.bot.set_my_commands([BotCommand(n, d) for n, _, d in self._commands])
+        if serve and self._menu is not None:
+            # Everyone's menu is a member's, in Vietnamese and for English clients in English.
+            await self.bot.set_my_commands(_commands(self._menu("member", "vi")))
             await self.bot.set_my_commands(
-                [BotCommand(a, d) for _, a, d in self._commands], language_code="en"
+                _commands(self._menu("member", "en")), language_code="en"
             )
+
+    async def publish_menus(self, chats: Sequence[tuple[str, str]]) -> None:
+        """Heads and leaders get their role's menu in their own chat (both languages)."""
+        if self._menu is None:
+            return
+        for chat_id, level in chats:
+            if not chat_id.isdigit():
+                continue
+            scope = BotCommandScopeChat(int(chat_id))
+            try:
+                await self.bot.set_my_commands(_commands(self._menu(level, "vi")), scope=scope)
+                await self.bot.set_my_commands(
+                    _commands(self._menu(level, "en")), scope=scope, language_code="en"
+                )
+            except TelegramError as exc:  # a chat that never opened the bot
+                log.info("no menu for chat %s: %s", chat_id, exc)
 
     async def stop(self) -> None:
         """Confirm the last batch read, so it is not delivered again, and close."""
@@ -271,6 +291,10 @@ class TelegramTransport:
                 raise FetchError(str(exc)) from exc
 
         return fetch
+
+
+def _commands(items: Sequence[tuple[str, str]]) -> list[BotCommand]:
+    return [BotCommand(name, description[:256]) for name, description in items]
 
 
 def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:

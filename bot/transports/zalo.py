@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import SecretStr
 
@@ -67,6 +67,9 @@ class ZaloTransport:
     async def start(self, *, serve: bool = True) -> None:
         """Check the token, and learn the bot's id to drop its echoes."""
         await self.api.get_me()
+
+    async def publish_menus(self, chats: Sequence[tuple[str, str]]) -> None:
+        """No command menus here."""
 
     async def use_webhook(self, url: str | None, secret: str) -> None:
         """Register the webhook, or delete it: Zalo's polling stops silently while one is set."""

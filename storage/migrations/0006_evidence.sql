@@ -1,4 +1,4 @@
--- Files and photos officials send as evidence of a task.
+-- Files and photos officials send as evidence of a task; each official's chosen language.
 CREATE TABLE evidence (
     id          INTEGER PRIMARY KEY,
     task_id     INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
@@ -12,3 +12,4 @@ CREATE TABLE evidence (
 );
 CREATE INDEX evidence_task ON evidence(task_id, id);
 CREATE INDEX updates_duplicate ON updates(task_id, official_id, created_at);
+ALTER TABLE officials ADD COLUMN locale TEXT;
