@@ -19,7 +19,11 @@ _BLOCKERS = re.compile(
     r"\b(?:vuong|vuong mac|kho khan|chua co kinh phi|thieu kinh phi|chua bo tri|de xuat|kien nghi|"
     r"chua the|khong the|bi chan|tam dung|blocked|stuck)\b"
 )
-_FINISHED = re.compile(r"\b(?:da hoan thanh|hoan thanh xong|da xong|xong roi|da thuc hien xong)\b")
+# "đã hoàn thành", "xong rồi", "hoàn thành nhiệm vụ": the whole task, not one step of it.
+_FINISHED = re.compile(
+    r"^\W*(?:da\s+)?(?:hoan thanh|xong|thuc hien xong)(?:\s+(?:roi|het|xong|"
+    r"nhiem vu(?: nay| duoc giao)?|toan bo|100%))*\W*$|\bhoan thanh (?:toan bo|nhiem vu)\b"
+)
 _NOT_FINISHED = re.compile(r"\b(?:chua hoan thanh|chua xong|se hoan thanh|de hoan thanh)\b")
 
 

@@ -110,4 +110,10 @@ async def _reply(svc: Services, req: Request, me: Official, message_id: str) -> 
     pending_id = await svc.store.import_of_message(req.platform, req.chat_id, message_id)
     if pending_id is not None:
         return await imports.correct(svc, req, me, pending_id)
+    listed = await svc.store.choices_of_message(req.platform, req.chat_id, message_id)
+    shown = [data.split(":")[2] for _, data in listed if data.startswith("t:show:")]
+    if shown and req.message_id is not None and req.text.strip():
+        # A reply to a list: which task is the note about?
+        picks = tuple((f"#{n}", f"t:use:{n}:{req.message_id}") for n in shown)
+        return [say(svc, "which_task", buttons=picks)]
     return error(svc, "reply_unknown")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.domain import Official, TaskStatus
 from bot.services import Services
@@ -12,10 +13,14 @@ from handlers import tasks, updates
 from handlers.base import refusal, say, toast
 
 _TASK_BUTTON = re.compile(r"t:(done|note|ext|snz|show|reopen):([0-9]{1,9})")
+_USE_NOTE = re.compile(r"t:use:([0-9]{1,9}):([A-Za-z0-9_-]{1,40})")
 
 
 async def on_task_button(svc: Services, req: Request, me: Official) -> list[Reply]:
     """One tap on a task message; the pressed message loses its buttons once they acted."""
+    use = _USE_NOTE.fullmatch(req.callback or "")
+    if use is not None:
+        return await _use_note(svc, req, me, int(use[1]), use[2])
     match = _TASK_BUTTON.fullmatch(req.callback or "")
     if match is None:
         return refusal(svc, "unknown_command")
@@ -43,6 +48,19 @@ async def on_task_button(svc: Services, req: Request, me: Official) -> list[Repl
         ask = toast(svc, "note", task_id=task_id)
         return [say(svc, "ask_note", task_id=task_id, task=task, force_reply=True, toast=ask)]
     return [say(svc, "how_to", action=action, task=task)]
+
+
+async def _use_note(
+    svc: Services, req: Request, me: Official, task_id: int, message_id: str
+) -> list[Reply]:
+    # The note typed in reply to a list goes to the task picked; its own message stays the
+    # source, so picking twice records it once.
+    text = await svc.store.received_text(req.platform, req.chat_id, message_id)
+    if not text:
+        return refusal(svc, "stale_button")
+    note = replace(req, callback=None, callback_id=None, message_id=message_id)
+    stale = Reply("", edit_of=req.message_id)
+    return [stale, *await updates.record(svc, note, me, task_id, text.strip(), done=False)]
 
 
 BUTTONS = {"t": on_task_button}

@@ -131,6 +131,26 @@ class MailboxQueries(StoreBase):
             await self.enqueue(outgoing, now)
         return True
 
+    async def received_text(self, platform: str, chat_id: str, message_id: str) -> str | None:
+        """The text of a message received in a chat (kept while the inbox keeps it)."""
+        row = await self._one(
+            "SELECT json_extract(request, '$.text') FROM inbox WHERE platform = ? AND chat_id = ?"
+            " AND json_extract(request, '$.message_id') = ? ORDER BY id DESC LIMIT 1",
+            (platform, chat_id, message_id),
+        )
+        return str(row[0]) if row and row[0] is not None else None
+
+    async def choices_of_message(
+        self, platform: str, chat_id: str, message_id: str
+    ) -> tuple[tuple[str, str], ...]:
+        """The choices a sent message offered."""
+        row = await self._one(
+            "SELECT o.reply FROM message_links m JOIN outbox o ON o.id = m.outbox_id"
+            " WHERE m.platform = ? AND m.chat_id = ? AND m.message_id = ?",
+            (platform, chat_id, message_id),
+        )
+        return _reply_of(row[0], ()).buttons if row else ()
+
     async def prune_inbox(self, before: datetime) -> int:
         """Forget handled updates received before `before`; how many."""
         async with self._transaction() as db:

@@ -15,8 +15,8 @@ from bot.cli import run_cli
 from bot.config import Settings
 from bot.domain import TaskStatus
 from bot.invites import make_invite
-from storage import Store
-from tests.conftest import EXAMPLES, Clock
+from storage import NewTask, Store
+from tests.conftest import EXAMPLES, Clock, add_directive
 from tests.fakebotapi import FakeBotApi
 
 MAI = 100012  # Huỳnh Ngọc Mai, Phòng Văn hóa, Khoa học và Thông tin
@@ -343,3 +343,23 @@ async def test_a_long_list_is_paged_in_one_message(running: Running) -> None:
     assert "trang 2/" in page.get("text", "")
     sends = [c for c in fake.calls_to("sendMessage") if int(c["chat_id"]) == ADMIN]
     assert len(sends) == 1  # the same message, not a new one
+
+
+async def test_a_reply_to_a_list_asks_which_task(running: Running) -> None:
+    fake = running.fake
+    async with Store.open(running.settings.db) as store:
+        culture = next(o.unit_id for o in await store.officials() if o.name == "Huỳnh Ngọc Mai")
+        await add_directive(store, running.clock(), [NewTask(culture, "lead", "Tổ chức hội thảo")])
+    fake.add_text(MAI, "/nhiemvu")
+    [listing] = await fake.wait_for_messages(MAI, 1)
+    fake.add_text(MAI, "đã xong bước một", reply_to=listing.message_id)
+    asked = (await fake.wait_for_messages(MAI, 2))[1]
+    assert "nhiệm vụ nào" in asked.plain_text
+    pick = (asked.reply_markup or {})["inline_keyboard"][0][0]
+    fake.add_callback(MAI, pick["callback_data"], asked.message_id)
+    saved = (await fake.wait_for_messages(MAI, 3))[2]
+    assert "Đã ghi báo cáo" in saved.plain_text and "đã xong bước một" in saved.plain_text
+    fake.add_callback(MAI, pick["callback_data"], asked.message_id)  # pressed twice
+    await fake.wait_for_call("answerCallbackQuery", count=2)
+    async with Store.open(running.settings.db) as store:
+        assert await store.update_count(int(pick["text"].lstrip("#"))) == 1

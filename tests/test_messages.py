@@ -59,6 +59,7 @@ SAMPLES = {
     },
     "org_name": {},
     "language_set": {},
+    "which_task": {},
     "menu": {"name": "nhiemvu"},
     "deadline_moved": {"task": TASK, "deadline": TODAY, "who": ME},
     "update_saved": {
