@@ -38,18 +38,24 @@ async def load_examples(svc: Services, write: Callable[[str], None]) -> None:
         write(f"Đã nạp {path.name}: {len(result.added)} văn bản, {tasks} nhiệm vụ.\n")
 
 
+STRANGER = "0"  # the demo's unregistered person
+
+
 async def choose(
     officials: list[Official], read: Read, write: Callable[[str], None]
-) -> Official | None:
-    """Ask which official to act as."""
+) -> str | None:
+    """Ask whom to act as: an official of the roster, or someone not on it; their user id."""
+    write("   0. Một người chưa có trong danh sách (chưa đăng ký)\n")
     for n, person in enumerate(officials, 1):
         write(f"  {n:2}. {person.name} — {person.unit_name} ({person.role})\n")
     while True:
-        answer = await read("Chọn cán bộ (số thứ tự): ")
-        if answer is None:
+        answer = await read("Chọn người dùng (số thứ tự, /thoat để thoát): ")
+        if answer is None or answer.strip() in ("/thoat", "/quit"):
             return None
+        if answer.strip() == "0":
+            return STRANGER
         if answer.strip().isdigit() and 1 <= int(answer) <= len(officials):
-            return officials[int(answer) - 1]
+            return str(officials[int(answer) - 1].id)
         write("Hãy gõ một số trong danh sách.\n")
 
 
@@ -94,7 +100,7 @@ async def chat(svc: Services, read: Read, write: Callable[[str], None]) -> None:
     while me is not None:
         write(HELP)
         while True:
-            line = await read(f"{me.name}> ")
+            line = await read(f"{names.get(me, 'Khách')}> ")
             if line is None or line.strip() in ("/thoat", "/quit"):
                 return
             text = line.strip()
@@ -110,7 +116,7 @@ async def chat(svc: Services, read: Read, write: Callable[[str], None]) -> None:
                 write(f"Nhắc hạn: đã gửi {tally.sent} tin.\n")
                 continue
             typed_count += 1
-            request = typed(text, str(me.id), f"{session}-{typed_count}")
+            request = typed(text, me, f"{session}-{typed_count}")
             await inbox.store_batch(PLATFORM, [Received(f"m:{request.message_id}", request)])
             await inbox.handle_stored()
             await inbox.settle()

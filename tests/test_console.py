@@ -84,3 +84,17 @@ async def test_demo_imports_a_file_with_buttons(svc: Services, clock: Clock) -> 
     log2, read2 = script([str(tri), f"/gui {path}", "1", "/thoat"])
     await chat(svc, read2, log2.append)  # type: ignore[arg-type]
     assert "Đã lưu 0 văn bản mới" in "".join(log2)
+
+
+async def test_the_demo_plays_a_stranger_and_quits_at_any_prompt(
+    svc: Services, clock: Clock
+) -> None:
+    await load_examples(svc, lambda _: None)
+    log, read = script(["0", "/nhiemvu", "/doi", "/thoat"])
+    await chat(svc, read, log.append)  # type: ignore[arg-type]
+    text = "".join(log)
+    stranger = text.split("Khách>", 1)[1]
+    assert "chưa có trong danh sách cán bộ" in stranger and "Nhiệm vụ của" not in stranger
+    log2, read2 = script(["/thoat"])  # at the very first prompt
+    await chat(svc, read2, log2.append)  # type: ignore[arg-type]
+    assert log2[-1].startswith("Chọn người dùng")
