@@ -41,9 +41,7 @@ async def load_examples(svc: Services, write: Callable[[str], None]) -> None:
 STRANGER = "0"  # the demo's unregistered person
 
 
-async def choose(
-    officials: list[Official], read: Read, write: Callable[[str], None]
-) -> str | None:
+async def choose(officials: list[Official], read: Read, write: Callable[[str], None]) -> str | None:
     """Ask whom to act as: an official of the roster, or someone not on it; their user id."""
     write("   0. Một người chưa có trong danh sách (chưa đăng ký)\n")
     for n, person in enumerate(officials, 1):
