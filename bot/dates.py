@@ -24,8 +24,15 @@ class DateError(ValueError):
         self.code = code
 
 
+# The longest way of writing a date ("ngày 30 tháng 6 năm 2027", "cuối quý III năm 2027") with room.
+MAX_DATE_TEXT = 60
+
+
 def parse_date(text: str, today: date, *, allow_past: bool = False) -> date:
     """Read a Vietnamese date (27/02/2024, 30/6, "cuối tháng 6", "quý III/2025"); DateError if not."""
+    text = text.strip()
+    if len(text) > MAX_DATE_TEXT:  # no date is this long, and dateparser would take seconds
+        raise DateError("bad_date")
     try:
         found = _numeric(text, today) if _NUMERIC.match(text) else _natural(text, today)
     except (ValueError, OverflowError):  # a year like 0000 or 9999 at a month's end

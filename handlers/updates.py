@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain import NoteStatus, Official, TaskStatus
-from bot.progress import read_note, split_task_ref
+from bot.domain import NoteStatus, Official, TaskStatus, TaskView
+from bot.progress import Reading, read_note, split_task_ref
 from bot.services import Services
 from bot.tasks import TaskError, task_of
 from bot.transports import FetchError, Reply, Request
@@ -23,6 +23,9 @@ async def record(
         return error(svc, exc.code, **exc.context)
     if not text:
         return error(svc, "empty_note", task_id=task_id)
+    if req.source is not None and await svc.store.has_note_from(req.source):
+        # The same message handled again after a restart: it was saved, so say so again.
+        return [_saved(svc, task, text, read_note(text), done=done)]
     if len(text) > svc.max_note_length:
         return error(svc, "note_too_long", length=len(text), limit=svc.max_note_length)
     if done and task.status is TaskStatus.DONE:
@@ -41,6 +44,23 @@ async def record(
         now=svc.now(),
     )
     if not stored:
+        if req.source is not None and await svc.store.has_note_from(req.source):
+            # The same message handled again after a restart: it was saved, so say so.
+            task = await svc.store.task(task_id) or task
+            return [
+                say(
+                    svc,
+                    "update_saved",
+                    task_id=task_id,
+                    task=task,
+                    text=text,
+                    percent=100 if done else reading.percent,
+                    done=done,
+                    blocked=False,
+                    propose_done=False,
+                    after_done=False,
+                )
+            ]
         return [say(svc, "duplicate_update", task_id=task_id, task=task)]
     # A finished-sounding note proposes the one tap that says so; a note after done asks.
     was_done = task.status is TaskStatus.DONE
@@ -67,6 +87,21 @@ async def record(
     if done and me.role == "member" and task.role == "lead":
         replies += await _tell_heads(svc, me, task_id)
     return replies
+
+
+def _saved(svc: Services, task: TaskView, text: str, reading: Reading, *, done: bool) -> Reply:
+    return say(
+        svc,
+        "update_saved",
+        task_id=task.id,
+        task=task,
+        text=text,
+        percent=100 if done else reading.percent,
+        done=done,
+        blocked=reading.blocked and not done,
+        propose_done=False,
+        after_done=False,
+    )
 
 
 async def _tell_heads(svc: Services, me: Official, task_id: int) -> list[Reply]:

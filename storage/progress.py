@@ -55,6 +55,10 @@ class ProgressQueries(StoreBase):
                 await db.execute("UPDATE tasks SET status = ? WHERE id = ?", (status, task_id))
         return True
 
+    async def has_note_from(self, source: str) -> bool:
+        """Whether the note of this chat message is stored already."""
+        return await self._one("SELECT 1 FROM updates WHERE source = ?", (source,)) is not None
+
     async def notes_of(self, task_id: int, limit: int = 10) -> list[Note]:
         """A task's latest notes, newest first, with who wrote them."""
         rows = await self._all(
