@@ -61,7 +61,7 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
         # Task data never goes to a group: one short pointer to a private chat, for commands.
         return [say(svc, "group_chat")] if command is not None else []
     if command is not None and _ROUTES.get(command[0]) is _ROUTES["help"]:
-        return [say(svc, "help")]
+        return [registration.help_text(svc)]
     me = await identify(svc, req)
     svc = replace(svc, locale=language_of(svc, req, me))
     if me is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.domain import Official
 from bot.reach import reach_report
@@ -56,7 +57,12 @@ async def start(svc: Services, req: Request, me: Official, args: str) -> list[Re
 
 async def help_(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
     """List the commands."""
-    return [say(svc, "help")]
+    return [help_text(svc)]
+
+
+def help_text(svc: Services) -> Reply:
+    """The commands, with example dates that are valid on the day they are shown."""
+    return say(svc, "help", example_date=svc.today() + timedelta(days=60))
 
 
 async def language(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:

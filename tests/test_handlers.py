@@ -197,3 +197,14 @@ async def test_user_text_is_escaped(
         f"/capnhat #{tasks['draft']} <b>xong</b> & đạt 10%"
     )
     assert "&lt;b&gt;xong&lt;/b&gt; &amp;" in text
+
+
+async def test_help_shows_a_deadline_example_the_bot_accepts(
+    svc: Services, roster: dict[str, Official], tasks: dict[str, int]
+) -> None:
+    import re
+
+    head = Chat(svc, roster["Võ Thanh Tâm"].id)
+    shown = re.search(r"/han #12 (\d\d/\d\d/\d{4})", await head.text("/trogiup"))
+    assert shown is not None
+    assert "Đã đặt hạn" in await head.text(f"/han #{tasks['report']} {shown[1]}")

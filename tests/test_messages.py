@@ -38,7 +38,7 @@ ERROR_CODES = re.findall(r'code == "(\w+)"', (FOLDER / "vi" / "error.j2").read_t
 SAMPLES = {
     "start": {"official": ME, "task_count": 2, "linked": True},
     "not_registered": {"user_id": "42", "platform": "zalo", "bad_code": False},
-    "help": {},
+    "help": {"example_date": TODAY},
     "tasks": {
         "tasks": [TASK],
         "groups": [{"unit": "Phòng Nội vụ", "tasks": [TASK]}],
@@ -147,9 +147,9 @@ def test_unknown_error_code_fails_loudly() -> None:
 
 
 def test_vietnamese_is_the_default_and_english_differs() -> None:
-    assert "nhiệm vụ" in render("help")
-    assert "tasks" in render("help", "en")
-    assert render("help", "fr") == render("help")
+    assert "nhiệm vụ" in render("help", example_date=TODAY)
+    assert "tasks" in render("help", "en", example_date=TODAY)
+    assert render("help", "fr", example_date=TODAY) == render("help", example_date=TODAY)
 
 
 def test_summary_renders_counts() -> None:
