@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +14,7 @@ from bot.directives.model import ParsedAssignment, ParsedDocument
 from bot.directives.normalize import fold
 from bot.directives.parse import parse_text
 from bot.directives.readers import DocumentError, read_document_file
-from bot.domain import Unit
+from bot.domain import TaskView, Unit
 from bot.units import Match, UnitDirectory
 from storage import NewDirective, NewTask, ParentRef, Revision, Store
 
@@ -31,6 +31,14 @@ class PlannedAssignment:
     matches: tuple[Match, ...]
     deadline: date | None
     hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    skipped: bool = False
+    # The deadline lies before the document's own date: a slip, or a quoted old one.
+    past: bool = False
+
+    @property
+    def assigns(self) -> bool:
+        """Whether this becomes tasks (not skipped, not the closing "thi hành" addressees)."""
+        return not self.skipped and self.parsed.role != "execute"
 
     @property
     def units(self) -> list[Unit]:
@@ -65,7 +73,7 @@ class PlannedDirective:
         return self.state == "same"
 
     def tasks(self) -> list[NewTask]:
-        """One task per matched unit per assignment."""
+        """One task per matched unit per assignment; addressees of "thi hành" get none."""
         return [
             NewTask(
                 unit_id=unit.id,
@@ -76,8 +84,14 @@ class PlannedDirective:
                 report_to=a.parsed.report_to,
             )
             for a in self.assignments
+            if a.assigns
             for unit in a.units
         ]
+
+    @property
+    def unassigned(self) -> list[PlannedAssignment]:
+        """Assignments that would give nobody a task: no unit of the roster matched."""
+        return [a for a in self.assignments if a.assigns and not a.units and not a.skipped]
 
     def to_store(self) -> NewDirective:
         """The directive as the Store takes it."""
@@ -108,6 +122,43 @@ class ImportResult:
     def directive_ids(self) -> list[int]:
         """Every directive added or revised."""
         return self.added + [d for d, _ in self.revised]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a corrected version does to the tasks already stored."""
+
+    added: list[NewTask]
+    changed: list[tuple[TaskView, NewTask]]
+    removed: list[TaskView]
+
+    @property
+    def kept(self) -> list[TaskView]:
+        """Dropped tasks that officials already reported on: they stay."""
+        return [t for t in self.removed if t.last_update_at is not None]
+
+
+async def changes_of(store: Store, plan: PlannedDirective) -> Changes | None:
+    """For a corrected version, the tasks it adds, changes and drops (matched as the store does)."""
+    if plan.state != "revised" or plan.existing_id is None:
+        return None
+    old: dict[tuple[int, int], TaskView] = {}
+    counts: dict[int, int] = {}
+    for task in await store.tasks_of_directive(plan.existing_id):
+        old[(task.unit_id, counts.get(task.unit_id, 0))] = task
+        counts[task.unit_id] = counts.get(task.unit_id, 0) + 1
+    counts.clear()
+    added: list[NewTask] = []
+    changed: list[tuple[TaskView, NewTask]] = []
+    for new in plan.tasks():
+        slot = (new.unit_id, counts.get(new.unit_id, 0))
+        counts[new.unit_id] = slot[1] + 1
+        before = old.pop(slot, None)
+        if before is None:
+            added.append(new)
+        elif before.text != new.text or before.deadline != new.deadline:
+            changed.append((before, new))
+    return Changes(added, changed, list(old.values()))
 
 
 def read_directive_file(path: Path) -> str:
@@ -141,6 +192,8 @@ async def plan_import(
     units = {u.id: u for u in directory.units}
     deadlines: dict[str, str] = (edits or {}).get("deadline", {})
     unit_fixes: dict[str, int] = (edits or {}).get("unit", {})
+    skipped: set[str] = set((edits or {}).get("skip", []))
+    additions: list[dict[str, Any]] = (edits or {}).get("add", [])
     plans = []
     number = 0
     # Parsing a long file takes a while; the bot keeps answering others meanwhile.
@@ -160,7 +213,12 @@ async def plan_import(
             hints = tuple(
                 (m.name, tuple(directory.closest(m.name))) for m in matches if not m.units
             )
-            assignments.append(PlannedAssignment(number, parsed, matches, deadline, hints))
+            past = deadline is not None and doc.date is not None and deadline < doc.date
+            assignments.append(
+                PlannedAssignment(
+                    number, parsed, matches, deadline, hints, str(number) in skipped, past
+                )
+            )
         existing = await store.directive_id(key)
         state: State = "new"
         if existing is not None:
@@ -177,6 +235,21 @@ async def plan_import(
                 assignments=tuple(assignments),
             )
         )
+    if plans and additions:
+        # What the reviewer added by reply comes after every parsed assignment, so the
+        # numbers of those never move.
+        extra = []
+        for added in additions:
+            unit = units.get(int(added["unit"]))
+            if unit is None:
+                continue
+            number += 1
+            parsed = ParsedAssignment(
+                unit=unit.name, units_split=(unit.name,), role="lead", tasks=(added["text"],)
+            )
+            extra.append(PlannedAssignment(number, parsed, (Match(unit.name, (unit,)),), None))
+        last = plans[-1]
+        plans[-1] = replace(last, assignments=last.assignments + tuple(extra))
     return plans
 
 

@@ -225,14 +225,18 @@ async def test_leader_imports_a_file_in_chat(running: Running) -> None:
     corrected = (await fake.wait_for_messages(TRI, 2))[1]
     assert "hạn 31/12/2026" in corrected.plain_text
 
+    # The first preview's buttons are stale now: pressing them does nothing.
+    fake.add_callback(TRI, buttons[0]["callback_data"], preview.message_id)
+    await fake.wait_for_call("answerCallbackQuery")
+    assert "đã cũ" in (fake.calls_to("answerCallbackQuery")[-1].get("text") or "")
+    fresh = (corrected.reply_markup or {})["inline_keyboard"][0]
     before = len(fake.messages_to(100101))
-    fake.add_callback(TRI, buttons[0]["callback_data"], corrected.message_id)
+    fake.add_callback(TRI, fresh[0]["callback_data"], corrected.message_id)
     done = (await fake.wait_for_messages(TRI, 3))[2]
     assert "Đã lưu 1 văn bản mới" in done.plain_text
     told = (await fake.wait_for_messages(100101, before + 1))[before]  # Ban Tuyên giáo's head
     assert "Nhiệm vụ mới cho Ban Tuyên giáo Huyện ủy" in told.plain_text
     assert "31/12/2026" in told.plain_text
-    assert await fake.wait_for_call("answerCallbackQuery")
     async with Store.open(running.settings.db) as store:
         codes = {d.code for d in await store.directives()}
         assert "69-CTr/HU" in codes

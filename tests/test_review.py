@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.domain import Official
+from bot.names import name_key
 from bot.services import Services
 from bot.transports import Attachment, Reply, Request
-from handlers import dispatch
+from handlers import dispatch, imports
 from tests.conftest import EXAMPLES, link
 
 PLAN = (EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt").read_bytes()
@@ -22,6 +23,12 @@ async def send_file(
     return await send(svc, who, content="document", attachment=Attachment.of(name, data))
 
 
+async def preview_of(svc: Services, pending_id: int) -> str:
+    """The preview as it stands after corrections."""
+    [shown] = await imports.preview(svc, pending_id)
+    return shown.text
+
+
 async def test_leader_previews_corrects_and_confirms(
     svc: Services, roster: dict[str, Official]
 ) -> None:
@@ -29,24 +36,28 @@ async def test_leader_previews_corrects_and_confirms(
     [preview] = await send_file(svc, leader)
     assert preview.pending_id is not None
     assert [data for _, data in preview.buttons] == [
-        f"imp:ok:{preview.pending_id}",
-        f"imp:no:{preview.pending_id}",
+        f"imp:ok:{preview.pending_id}:0",
+        f"imp:no:{preview.pending_id}:0",
     ]
     assert "412/KH-UBND" in preview.text
     assert "#2</b> Phòng Tài chính - Kế hoạch — chủ trì — hạn 20/12/2026" in preview.text
     assert await svc.store.directives() == []  # nothing stored before confirmation
 
     await link(svc.store, str(leader.id), 900, pending_id=preview.pending_id)
-    [fixed] = await send(svc, leader, text="#2 hạn 28/12/2026", reply_to_message_id=900)
-    assert "#2</b> Phòng Tài chính - Kế hoạch — chủ trì — hạn 28/12/2026" in fixed.text
-    [moved] = await send(svc, leader, text="#3 đơn vị Phòng Nội vụ", reply_to_message_id=900)
-    assert (
-        "#3</b> Trung tâm Văn hóa - Thể thao - Truyền thanh — thực hiện — hạn 31/01/2027"
-        in moved.text
+    # Two corrections in one reply; the answer says what changed, not the whole preview.
+    [fixed] = await send(
+        svc, leader, text="#2 hạn 28/12/2026\n#3 đơn vị Phòng Nội vụ", reply_to_message_id=900
     )
-    assert "→ 1 đơn vị: Phòng Nội vụ" in moved.text
+    assert "#2: hạn 28/12/2026" in fixed.text and "#3: giao cho Phòng Nội vụ" in fixed.text
+    assert "Văn bản đọc được" not in fixed.text
+    assert [data for _, data in fixed.buttons][0] == f"imp:ok:{preview.pending_id}:1"
+    [stale] = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}:0")
+    assert stale.toast and "đã cũ" in stale.toast
+    again = await preview_of(svc, preview.pending_id)
+    assert "#2</b> Phòng Tài chính - Kế hoạch — chủ trì — hạn 28/12/2026" in again
+    assert "#3</b> Trung tâm Văn hóa - Thể thao - Truyền thanh — thực hiện" in again
 
-    replies = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}")
+    replies = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}:1")
     assert "Đã lưu 1 văn bản mới" in replies[0].text
     # Each unit's officials are owed a message, stored with the import itself.
     owed = {chat for _, _, chat, state, _ in await svc.store.outbox_states() if state == "pending"}
@@ -152,3 +163,46 @@ async def test_a_corrected_version_is_not_announced_as_new(
     replies = await send(svc, leader, callback=f"imp:ok:{second.pending_id}")
     assert [r.to for r in replies] == [None]
     assert "cập nhật 1 văn bản" in replies[0].text
+
+
+async def test_nothing_unmatched_is_dropped_without_a_word(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    odd = PLAN.replace("2. Phòng Tài chính - Kế hoạch".encode(), "2. Phòng Quản lý đô thị".encode())
+    [preview] = await send_file(svc, leader, odd)
+    assert "không khớp đơn vị: Phòng Quản lý đô thị" in preview.text
+    [asked] = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}:0")
+    assert "không được giao" in asked.text and "#2 Phòng Quản lý đô thị" in asked.text
+    assert await svc.store.directives() == []  # nothing stored until the leader chooses
+    await link(svc.store, str(leader.id), 901, pending_id=preview.pending_id)
+    [added] = await send(
+        svc, leader, text="#thêm Phòng Nội vụ: Rà soát biên chế", reply_to_message_id=901
+    )
+    assert "thêm: Phòng Nội vụ — Rà soát biên chế" in added.text
+    [done] = await send(svc, leader, callback=f"imp:skip:{preview.pending_id}:1")
+    assert "Không giao: #2 Phòng Quản lý đô thị" in done.text
+    interior = await svc.store.tasks_of_units([roster["Phan Quốc Bảo"].unit_id])
+    assert [t.text for t in interior][-1] == "Rà soát biên chế"
+
+
+async def test_a_unit_fixed_in_review_is_remembered(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    odd = PLAN.replace("2. Phòng Tài chính - Kế hoạch".encode(), "2. Phòng TCKH huyện".encode())
+    [preview] = await send_file(svc, leader, odd)
+    await link(svc.store, str(leader.id), 902, pending_id=preview.pending_id)
+    await send(svc, leader, text="#2 đơn vị Phòng Tài chính - Kế hoạch", reply_to_message_id=902)
+    [done] = await send(svc, leader, callback=f"imp:ok:{preview.pending_id}:1")
+    assert "Đã lưu 1 văn bản mới" in done.text
+    finance = roster["Lý Văn Phúc"].unit_id
+    assert (name_key("Phòng TCKH huyện"), finance) in await svc.store.aliases()
+
+
+async def test_a_deadline_before_the_documents_date_is_flagged(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    early = PLAN.replace(b"20/12/2026", b"20/12/2020")
+    [preview] = await send_file(svc, roster["Nguyễn Minh Trí"], early)
+    assert "hạn 20/12/2020 ⚠️ trước ngày văn bản" in preview.text
