@@ -74,6 +74,30 @@ async def language(svc: Services, req: Request, me: Official, args: str) -> list
     return [say(replace(svc, locale=chosen), "language_set")]
 
 
+_CHANNELS = {
+    "telegram": "telegram",
+    "tele": "telegram",
+    "zalo": "zalo",
+    "tự động": None,
+    "auto": None,
+}
+
+
+async def channel(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
+    """`/kenh zalo`: where nudges and notices go when one is linked on several platforms."""
+    linked = [i.platform for i in await svc.store.identities(me.id)]
+    wanted = args.strip().lower()
+    if not wanted:
+        return [say(svc, "channel", linked=linked, chosen=None, asked=False)]
+    if wanted not in _CHANNELS:
+        return error(svc, "unknown_channel", text=args)
+    platform = _CHANNELS[wanted]
+    if platform is not None and platform not in linked:
+        return error(svc, "channel_not_linked", text=platform)
+    await svc.store.set_preferred_platform(me.id, platform)
+    return [say(svc, "channel", linked=linked, chosen=platform, asked=True)]
+
+
 async def unreachable(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
     """Heads and leaders: the officials of their units the bot cannot message."""
     if me.role == "member":
@@ -95,5 +119,6 @@ COMMANDS = [
     Command("start", "start", start),
     Command("trogiup", "help", help_),
     Command("ngonngu", "language", language),
+    Command("kenh", "channel", channel),
     Command("chuakichhoat", "unreachable", unreachable, "head"),
 ]

@@ -130,3 +130,13 @@ async def test_a_zalo_user_signs_up_by_sending_their_invite_code(running: Runnin
     newcomer = "7411111111111111"
     assert "Đã liên kết" in await running.ask(newcomer, invite.code.lower())
     assert "Lý Văn Phúc" in await running.ask(newcomer, "/start")
+
+
+async def test_a_person_on_both_chooses_the_channel(running: Running) -> None:
+    assert "Telegram, Zalo" in await running.ask(MAI, "/kenh")
+    assert "Zalo" in await running.ask(MAI, "/kenh zalo")
+    async with Store.open(running.settings.db) as store:
+        mai = next(o for o in await store.officials() if o.name == "Huỳnh Ngọc Mai")
+        [person] = [r for r in await store.recipients(mai.unit_id) if r.official_id == mai.id]
+        assert person.addresses[0] == ("zalo", MAI)
+    assert "Không có kênh" in await running.ask(TRI, "/kenh viber")

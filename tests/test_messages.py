@@ -59,6 +59,7 @@ SAMPLES = {
     },
     "org_name": {},
     "language_set": {},
+    "channel": {"linked": ["telegram", "zalo"], "chosen": "zalo", "asked": True},
     "which_task": {},
     "menu": {"name": "nhiemvu"},
     "deadline_moved": {"task": TASK, "deadline": TODAY, "who": ME},
