@@ -64,6 +64,8 @@ class Note:
     marker: str
     chat: int
     task_id: int
+    # Sent as a reply to this nudge (its text, its message id) rather than as /capnhat.
+    nudge: tuple[str, int] | None = None
 
 
 @dataclass
@@ -82,6 +84,9 @@ class Report:
     # Stored by a process that died before it owed the answer, then handled again: the
     # official hears "recorded before" instead of "recorded".
     notes_answered_as_repeat: int = 0
+    replies: int = 0
+    # Replies to the first copy of a message sent twice: that copy was never linked to its task.
+    replies_to_unlinked: int = 0
     owed: Counter[str] = field(default_factory=Counter)
     owed_lost: Counter[str] = field(default_factory=Counter)
     owed_twice: Counter[str] = field(default_factory=Counter)
@@ -91,6 +96,10 @@ class Report:
     announcements_missing: int = 0
     internal_answers: list[str] = field(default_factory=list)
     log_errors: list[str] = field(default_factory=list)
+    # For each message sent twice: how long before a kill the platform had accepted it (the
+    # window), and how long after that kill it went out again (the lease running out).
+    window_ms: list[float] = field(default_factory=list)
+    resent_after_s: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -119,10 +128,14 @@ class Report:
             f"notes unanswered: {self.notes_unanswered}; answered twice: "
             f"{self.notes_answered_twice}; answered only as already recorded: "
             f"{self.notes_answered_as_repeat}",
+            f"notes sent as replies to nudges: {self.replies}; to a copy sent in the window, "
+            f"so not linked to its task: {self.replies_to_unlinked}",
             f"owed messages: {sum(self.owed.values())} ({owed})",
             f"owed messages lost: {sum(self.owed_lost.values())}; rows never sent: "
             f"{self.owed_unsent_rows}; nudges owed without a row: {self.nudges_without_row}",
             f"owed messages sent twice: {sum(self.owed_twice.values())} ({twice})",
+            f"window (accepted before the kill): {_spread(self.window_ms, 'ms')}; "
+            f"sent again after {_spread(self.resent_after_s, 's')}",
             f"imports confirmed: {self.imports_confirmed}; announcements missing: "
             f"{self.announcements_missing}",
             f"internal text in answers: {len(self.internal_answers)}; errors in the bot's logs: "
@@ -158,6 +171,10 @@ class FaultRun:
         self._producing = False
         self._producer: asyncio.Task[None] | None = None
         self._round: list[Callable[[], Awaitable[None]]] = []
+        self._stamps: list[float] = []  # when each message of fake.sent arrived
+        self._kills: list[float] = []
+        self._stamper: asyncio.Task[None] | None = None
+        self._spawned: list[asyncio.subprocess.Process] = []
         self._started = time.monotonic()
 
     # -- set-up -----------------------------------------------------------------
@@ -209,7 +226,7 @@ class FaultRun:
         log = self.folder / f"bot-{len(self._logs):03d}-{argv[0]}.log"
         self._logs.append(log)
         with log.open("wb") as out:
-            return await asyncio.create_subprocess_exec(
+            process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
                 "bot",
@@ -220,6 +237,16 @@ class FaultRun:
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
             )
+        self._spawned.append(process)
+        return process
+
+    async def cleanup(self) -> None:
+        """Kill whatever process is still running (after a failure of the harness)."""
+        for process in self._spawned:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        self._bot = None
 
     # -- the bot process ----------------------------------------------------------
 
@@ -234,6 +261,7 @@ class FaultRun:
         """SIGKILL the bot: a crash at `moment`."""
         assert self._bot is not None
         self._bot.send_signal(signal.SIGKILL)
+        self._kills.append(time.monotonic())
         await self._bot.wait()
         self._bot = None
         self.report.kills += 1
@@ -250,10 +278,18 @@ class FaultRun:
     # -- officials ----------------------------------------------------------------
 
     def send_note(self) -> Note:
-        """One official sends `/capnhat #N …` with a marker of its own."""
+        """One official sends `/capnhat #N …` with a marker of its own, or replies to a nudge."""
         chat, tasks = self.rng.choice(self._targets)
-        note = Note(f"mk{len(self.notes):05d}x", chat, self.rng.choice(tasks))
-        self.fake.add_text(chat, f"/capnhat #{note.task_id} tiến độ {note.marker}")
+        marker = f"mk{len(self.notes):05d}x"
+        nudges = [m for m in self.fake.messages_to(chat) if _is_nudge(m.text)]
+        if nudges and self.rng.random() < 0.3:
+            nudge = self.rng.choice(nudges)
+            task_id = int(nudge.text.split("<b>#", 1)[1].split("<", 1)[0])
+            note = Note(marker, chat, task_id, (nudge.text, nudge.message_id))
+            self.fake.add_text(chat, f"tiến độ {marker}", reply_to=nudge.message_id)
+        else:
+            note = Note(marker, chat, self.rng.choice(tasks))
+            self.fake.add_text(chat, f"/capnhat #{note.task_id} tiến độ {marker}")
         self.notes.append(note)
         self.report.notes += 1
         if self._bot is None:
@@ -263,6 +299,14 @@ class FaultRun:
     def produce(self) -> None:
         """Notes keep coming, one every `note_gap` seconds on average, until `finish`."""
         self._producing = True
+
+        async def stamp() -> None:
+            while True:
+                while len(self._stamps) < len(self.fake.sent):
+                    self._stamps.append(time.monotonic())
+                await asyncio.sleep(0.001)
+
+        self._stamper = asyncio.create_task(stamp())
 
         async def loop() -> None:
             while self._producing:
@@ -303,6 +347,7 @@ class FaultRun:
             )
         if sweep.returncode is None:
             sweep.send_signal(signal.SIGKILL)
+            self._kills.append(time.monotonic())
             self.report.kills += 1
             self.report.kills_by_moment["sweep"] += 1
         await sweep.wait()
@@ -322,7 +367,8 @@ class FaultRun:
         text = PLAN.read_text("utf-8").replace("412/KH-UBND", f"{600 + self._imports}/KH-UBND")
         before = len(self.fake.messages_to(LEADER))
         self.fake.add_document(LEADER, f"kh-{self._imports}.txt", text.encode())
-        await self._until(lambda: self._preview(before) is not None, 10)
+        # The preview waits behind the answers owed to a backlog: up to a few hundred.
+        await self._until(lambda: self._preview(before) is not None, 60)
         preview = self._preview(before)
         assert preview is not None
         confirm = preview.reply_markup["inline_keyboard"][0][0]["callback_data"]  # type: ignore[index]
@@ -355,7 +401,7 @@ class FaultRun:
         return None
 
     def _nudges_sent(self) -> int:
-        return sum(1 for m in self.fake.sent if "đến hạn" in m.text or "quá hạn</b>" in m.text)
+        return sum(1 for m in self.fake.sent if _is_nudge(m.text))
 
     def _owed_bulk(self) -> int:
         with contextlib.closing(_ro(self.db)) as db:
@@ -380,8 +426,10 @@ class FaultRun:
             self.fast_forward_leases()
         if self._bot is None:
             await self.start()
-        await self._until(self._settled, 90 if wait_leases else 20)
+        await self._until(self._settled, 150 if wait_leases else 30)
         await self.stop()
+        if self._stamper is not None:
+            self._stamper.cancel()
         self.report.seconds = time.monotonic() - self._started
         self._count()
         return self.report
@@ -411,6 +459,7 @@ class FaultRun:
             owed_nudges = db.execute("SELECT COUNT(*) FROM nudges WHERE state = 'sent'").fetchone()[
                 0
             ]
+            linked = set(db.execute("SELECT chat_id, message_id FROM message_links"))
             confirmed = db.execute(
                 "SELECT COUNT(*) FROM pending_imports WHERE state = 'confirmed'"
             ).fetchone()[0]
@@ -429,8 +478,15 @@ class FaultRun:
             elif "đã được ghi trước đó" in m.text:
                 task = m.text.split("<b>#", 1)[1].split("<", 1)[0]
                 repeats[(m.chat_id, int(task))] += 1
+        copies = Counter((m.chat_id, m.text) for m in self.fake.sent)
         for note in self.notes:
             count = stored[note.marker]
+            if note.nudge is not None:
+                r.replies += 1
+                unlinked = (str(note.chat), str(note.nudge[1])) not in linked
+                if count == 0 and unlinked and copies[(note.chat, note.nudge[0])] > 1:
+                    r.replies_to_unlinked += 1
+                    continue
             r.notes_lost += count == 0
             r.notes_stored_twice += count > 1
             answered = answers[(note.chat, note.marker)]
@@ -467,13 +523,21 @@ class FaultRun:
             r.owed_unsent_rows += state != "sent"
             expected[(int(chat), first)] += 1
             kinds[(int(chat), first)] = kind
-        got = Counter((m.chat_id, m.text) for m in self.fake.sent if m.method == "sendMessage")
+        got: dict[tuple[int, str], list[float]] = {}
+        for m, at in zip(self.fake.sent, self._stamps, strict=False):
+            if m.method == "sendMessage":
+                got.setdefault((m.chat_id, m.text), []).append(at)
         for where, count in expected.items():
-            sent = got[where]
-            if sent < count:
-                r.owed_lost[kinds[where]] += count - sent
-            elif sent > count:
-                r.owed_twice[kinds[where]] += sent - count
+            times = got.get(where, [])
+            if len(times) < count:
+                r.owed_lost[kinds[where]] += count - len(times)
+            elif len(times) > count:
+                r.owed_twice[kinds[where]] += len(times) - count
+                kill = next((k for k in self._kills if k >= times[0]), None)
+                # Only a text owed once tells which copy came first.
+                if kill is not None and count == 1:
+                    r.window_ms.append((kill - times[0]) * 1000)
+                    r.resent_after_s.append(times[-1] - kill)
 
     async def _until(self, predicate: Callable[[], bool], seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -485,6 +549,18 @@ class FaultRun:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"not within {seconds} s")
             await asyncio.sleep(0.005)
+
+
+def _is_nudge(text: str) -> bool:
+    return "đến hạn</b>" in text or "quá hạn</b>" in text
+
+
+def _spread(values: list[float], unit: str) -> str:
+    if not values:
+        return "-"
+    ordered = sorted(values)
+    middle = ordered[len(ordered) // 2]
+    return f"median {middle:.0f} {unit}, max {ordered[-1]:.0f} {unit}"
 
 
 def _kind(key: str | None, bulk: bool, text: str) -> str:
@@ -509,8 +585,11 @@ async def fault_run(
         run = FaultRun(folder, fake, seed, note_gap=note_gap, backlog=backlog)
         await run.prepare()
         run.produce()
-        while run.report.kills < kills:
-            await run.random_kill()
-            # Down for a moment: notes pile up meanwhile.
-            await asyncio.sleep(run.rng.uniform(0, 0.3))
-        return await run.finish(wait_leases=wait_leases)
+        try:
+            while run.report.kills < kills:
+                await run.random_kill()
+                # Down for a moment: notes pile up meanwhile.
+                await asyncio.sleep(run.rng.uniform(0, 0.3))
+            return await run.finish(wait_leases=wait_leases)
+        finally:
+            await run.cleanup()

@@ -16,6 +16,7 @@ import io
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -311,9 +312,11 @@ class FuzzReport:
 
     def lines(self) -> list[str]:
         """The figures, one per line, then the first few findings of each kind."""
+        kinds = Counter(c.rsplit(" [", 1)[-1].split("(", 1)[0] for c in self.crashes)
         head = [
             f"updates: {self.updates}; answers: {self.answers}; in {self.seconds:.1f} s",
-            f"handler crashes and logged errors: {len(self.crashes)}",
+            f"handler crashes and logged errors: {len(self.crashes)} "
+            f"({', '.join(f'{k} {v}' for k, v in kinds.most_common()) or 'none'})",
             f"answers with internal text: {len(self.internal)}",
             f"answers Telegram refused: {len(self.refused)}",
             f"longest event-loop stall: {self.max_lag * 1000:.0f} ms",
