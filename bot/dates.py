@@ -33,6 +33,8 @@ def parse_date(text: str, today: date, *, allow_past: bool = False) -> date:
     text = text.strip()
     if len(text) > MAX_DATE_TEXT:  # no date is this long, and dateparser would take seconds
         raise DateError("bad_date")
+    if any(c.isdigit() and not c.isascii() for c in text):  # "²" is not a day dateparser knows
+        raise DateError("bad_date")
     try:
         found = _numeric(text, today) if _NUMERIC.match(text) else _natural(text, today)
     except (ValueError, OverflowError):  # a year like 0000 or 9999 at a month's end

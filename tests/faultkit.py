@@ -195,8 +195,9 @@ class FaultRun:
             assert await run_cli(["directive", "import", str(PLAN), "--yes"], self.settings()) == 0
         with contextlib.closing(_ro(self.db)) as db:
             rows = db.execute(
-                "SELECT o.telegram_id, t.id, t.deadline FROM officials o"
-                " JOIN tasks t ON t.unit_id = o.unit_id WHERE o.telegram_id IS NOT NULL"
+                "SELECT i.external_id, t.id, t.deadline FROM identities i"
+                " JOIN officials o ON o.id = i.official_id"
+                " JOIN tasks t ON t.unit_id = o.unit_id WHERE i.platform = 'telegram'"
             ).fetchall()
         by_chat: dict[int, list[int]] = {}
         deadlines: set[date] = set()
@@ -464,9 +465,10 @@ class FaultRun:
                 "SELECT COUNT(*) FROM pending_imports WHERE state = 'confirmed'"
             ).fetchone()[0]
             expected_told = db.execute(
-                "SELECT COUNT(*) FROM (SELECT DISTINCT d.code, o.telegram_id FROM directives d"
+                "SELECT COUNT(*) FROM (SELECT DISTINCT d.code, i.external_id FROM directives d"
                 " JOIN tasks t ON t.directive_id = d.id JOIN officials o ON o.unit_id = t.unit_id"
-                " WHERE o.telegram_id IS NOT NULL AND d.code != '412/KH-UBND')"
+                " JOIN identities i ON i.official_id = o.id AND i.platform = 'telegram'"
+                " WHERE d.code != '412/KH-UBND')"
             ).fetchone()[0]
         stored = Counter(t.rsplit(" ", 1)[-1] for t in texts if t.startswith("tiến độ mk"))
         answers: Counter[tuple[int, str]] = Counter()
