@@ -36,6 +36,8 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     me = await identify(svc, req)
     if me is None:
         return [say(svc, "not_registered", user_id=req.user_id)]
+    if req.callback is not None and req.callback.startswith("sum:"):
+        return await summaries.open_part(svc, req, me)
     if req.callback is not None:
         return await imports.decide(svc, req, me)
     if req.content == "document" and req.attachment is not None:

@@ -14,11 +14,12 @@ from storage.nudges import NudgeQueries
 from storage.org import OrgQueries
 from storage.progress import ProgressQueries
 from storage.records import NewDirective, NewTask, ParentRef, PendingImport, Revision
+from storage.reports import ReportQueries
 
 __all__ = ["NewDirective", "NewTask", "ParentRef", "PendingImport", "Revision", "Store"]
 
 
-class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries):
+class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries, ReportQueries):
     """All reads and writes of dondoc's data, over one aiosqlite connection."""
 
     @classmethod

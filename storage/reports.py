@@ -1,0 +1,266 @@
+"""Queries for leader reports: figures per directive and unit, tasks needing attention, rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal, cast
+
+from bot.domain import TaskRole
+from storage.base import StoreBase, _date, _iso
+
+Standing = Literal["done_on_time", "done_late", "overdue", "in_progress", "no_report"]
+
+
+@dataclass(frozen=True)
+class ReportWindow:
+    """What a report looks at: units, directives (None: all), and the period's bounds."""
+
+    unit_ids: Collection[int]
+    directive_ids: Collection[int] | None
+    start: datetime
+    end: datetime
+    as_of: date
+    soon: date
+    utc_offset_minutes: int
+    current: bool = True
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """How the tasks of one directive in one unit stand."""
+
+    directive_id: int
+    unit_id: int
+    total: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    in_progress: int
+    no_report: int
+    due_soon: int
+    blocked: int
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One task as a report shows it, with its standing at the end of the period."""
+
+    id: int
+    directive_id: int
+    directive_code: str
+    unit_id: int
+    unit_name: str
+    role: TaskRole
+    text: str
+    deadline: date | None
+    recurrence: str | None
+    parent_task_id: int | None
+    standing: Standing
+    blocked: bool
+    days_overdue: int
+    percent: int | None
+    note: str | None
+    note_at: datetime | None
+    notes: int
+    evidence: int
+
+
+@dataclass(frozen=True)
+class DirectiveLink:
+    """A directive of a report, with the stored directive it implements (if any)."""
+
+    id: int
+    code: str
+    kind: str | None
+    issuer: str | None
+    issued_on: date | None
+    subject: str | None
+    parent_id: int | None
+
+
+# A note in the period counts as this cycle's report (until reporting cycles are stored).
+_REPORTED = (
+    "EXISTS (SELECT 1 FROM updates WHERE task_id = t.id"
+    " AND created_at >= :start_at AND created_at <= :end_at)"
+)
+# A task is blocked when its latest note says so, by status or in the officials' usual words.
+_BLOCKED = (
+    "(lu.status = 'blocked' OR lu.text LIKE '%vướng%' OR lu.text LIKE '%khó khăn%'"
+    " OR lu.text LIKE '%chưa có kinh phí%')"
+)
+# No evidence files are stored yet; the column is there for when they are.
+_EVIDENCE = "0"
+
+_CLASSIFIED = f"""
+WITH t0 AS (
+    SELECT t.id, t.directive_id, t.unit_id, t.deadline, t.role, t.text, t.recurrence,
+           t.parent_task_id,
+           CASE WHEN t.status = 'done' THEN (SELECT MIN(created_at) FROM updates
+               WHERE task_id = t.id AND status = 'done') END AS done_at,
+           (SELECT id FROM updates WHERE task_id = t.id AND created_at <= :end_at
+               ORDER BY created_at DESC LIMIT 1) AS last_id,
+           {_REPORTED} AS reported
+    FROM tasks t
+    WHERE t.unit_id IN (SELECT value FROM json_each(:units)) {{directives}}
+      -- A past period leaves out tasks assigned after it; the current one shows every task,
+      -- whatever clock the import ran on.
+      AND (:current OR t.created_at <= :end_at)
+), t1 AS (
+    SELECT t0.*, coalesce(done_at <= :end_at, 0) AS done, lu.text AS note,
+           lu.created_at AS note_at, {_BLOCKED} AS noted_blocked
+    FROM t0 LEFT JOIN updates lu ON lu.id = t0.last_id
+), c AS (
+    SELECT t1.*,
+           CASE WHEN done THEN CASE WHEN deadline IS NULL
+                    OR date(done_at, :offset) <= deadline THEN 'done_on_time' ELSE 'done_late' END
+                WHEN deadline < :as_of THEN 'overdue'
+                WHEN reported THEN 'in_progress' ELSE 'no_report' END AS standing,
+           coalesce(NOT done AND noted_blocked, 0) AS blocked,
+           CASE WHEN NOT done AND deadline < :as_of
+                THEN CAST(julianday(:as_of) - julianday(deadline) AS INTEGER) ELSE 0 END
+               AS days_overdue,
+           (NOT done AND deadline >= :as_of AND deadline <= :soon) AS due_soon
+    FROM t1
+)
+"""
+
+_COUNTS_SQL = (
+    _CLASSIFIED
+    + """
+SELECT directive_id, unit_id, COUNT(*), SUM(standing = 'done_on_time'),
+       SUM(standing = 'done_late'), SUM(standing = 'overdue'), SUM(standing = 'in_progress'),
+       SUM(standing = 'no_report'), SUM(due_soon), SUM(blocked)
+FROM c GROUP BY directive_id, unit_id
+"""
+)
+
+_ROW_SQL = (
+    _CLASSIFIED
+    + f"""
+SELECT c.id, c.directive_id, d.code, c.unit_id, u.name, c.role, c.text, c.deadline,
+       c.recurrence, c.parent_task_id, c.standing, c.blocked, c.days_overdue,
+       CASE WHEN c.done THEN 100 ELSE (SELECT percent FROM updates WHERE task_id = c.id
+           AND percent IS NOT NULL AND created_at <= :end_at ORDER BY created_at DESC LIMIT 1)
+       END,
+       c.note, c.note_at,
+       (SELECT COUNT(*) FROM updates WHERE task_id = c.id AND created_at <= :end_at),
+       {_EVIDENCE}
+FROM c JOIN directives d ON d.id = c.directive_id JOIN units u ON u.id = c.unit_id
+"""
+)
+
+
+def _params(window: ReportWindow) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "units": json.dumps(sorted(window.unit_ids)),
+        "start_at": _iso(window.start),
+        "end_at": _iso(window.end),
+        "as_of": window.as_of.isoformat(),
+        "soon": window.soon.isoformat(),
+        "offset": f"{window.utc_offset_minutes:+d} minutes",
+        "current": int(window.current),
+    }
+    if window.directive_ids is not None:
+        params["directives"] = json.dumps(sorted(window.directive_ids))
+    return params
+
+
+def _sql(template: str, window: ReportWindow) -> str:
+    clause = (
+        ""
+        if window.directive_ids is None
+        else "AND t.directive_id IN (SELECT value FROM json_each(:directives))"
+    )
+    return template.replace("{directives}", clause)
+
+
+def _report_task(row: Sequence[Any]) -> ReportTask:
+    return ReportTask(
+        id=row[0],
+        directive_id=row[1],
+        directive_code=row[2],
+        unit_id=row[3],
+        unit_name=row[4],
+        role=cast(TaskRole, row[5]),
+        text=row[6],
+        deadline=_date(row[7]),
+        recurrence=row[8],
+        parent_task_id=row[9],
+        standing=cast(Standing, row[10]),
+        blocked=bool(row[11]),
+        days_overdue=int(row[12]),
+        percent=row[13],
+        note=row[14],
+        note_at=datetime.fromisoformat(row[15]) if row[15] else None,
+        notes=int(row[16]),
+        evidence=int(row[17]),
+    )
+
+
+class ReportQueries(StoreBase):
+    """Figures and rows for summaries and reports, aggregated in SQL."""
+
+    async def _named(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        async with self._db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def report_counts(self, window: ReportWindow) -> list[CountRow]:
+        """How many tasks of each directive and unit stand where, at the end of the window."""
+        rows = await self._named(_sql(_COUNTS_SQL, window), _params(window))
+        return [CountRow(*(int(v or 0) for v in row)) for row in rows]
+
+    async def report_attention(self, window: ReportWindow, limit: int) -> list[ReportTask]:
+        """Overdue and blocked tasks, most urgent first: longest overdue, blocked ones first."""
+        sql = _sql(_ROW_SQL, window) + (
+            " WHERE c.standing = 'overdue' OR c.blocked"
+            " ORDER BY c.days_overdue DESC, c.blocked DESC, c.deadline IS NULL, c.deadline, c.id"
+            " LIMIT :limit"
+        )
+        rows = await self._named(sql, {**_params(window), "limit": limit})
+        return [_report_task(row) for row in rows]
+
+    async def report_tasks(self, window: ReportWindow) -> list[ReportTask]:
+        """Every task of the window, by directive, then unit, then document order."""
+        sql = _sql(_ROW_SQL, window) + " ORDER BY c.directive_id, u.name, c.id"
+        rows = await self._named(sql, _params(window))
+        return [_report_task(row) for row in rows]
+
+    async def directive_subtree(self, directive_id: int) -> list[int]:
+        """A directive and every stored directive that implements it, further down the chain."""
+        rows = await self._all(
+            """WITH RECURSIVE sub(id) AS (
+                   SELECT ? UNION SELECT dp.directive_id FROM directive_parents dp
+                   JOIN sub ON dp.parent_id = sub.id)
+               SELECT id FROM sub""",
+            (directive_id,),
+        )
+        return [row[0] for row in rows]
+
+    async def directive_links(self, directive_ids: Collection[int]) -> list[DirectiveLink]:
+        """The given directives, oldest first, each with the first stored directive it implements."""
+        rows = await self._all(
+            "SELECT d.id, d.code, d.kind, d.issuer, d.issued_on, d.subject,"
+            " (SELECT parent_id FROM directive_parents WHERE directive_id = d.id"
+            "  AND parent_id IS NOT NULL ORDER BY rowid LIMIT 1)"
+            " FROM directives d WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id",
+            (json.dumps(sorted(directive_ids)),),
+        )
+        return [DirectiveLink(r[0], r[1], r[2], r[3], _date(r[4]), r[5], r[6]) for r in rows]
+
+    async def directive_codes(self) -> list[tuple[int, str]]:
+        """Every directive as (id, number and symbol)."""
+        return [
+            (r[0], r[1]) for r in await self._all("SELECT id, code FROM directives ORDER BY id")
+        ]
+
+    async def unreachable_units(self, unit_ids: Collection[int]) -> set[int]:
+        """Units among these with no official the bot can write to (no chat identity)."""
+        rows = await self._all(
+            "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT unit_id FROM officials"
+            " WHERE telegram_id IS NOT NULL OR zalo_id IS NOT NULL)",
+            (json.dumps(sorted(unit_ids)),),
+        )
+        return {row[0] for row in rows}
