@@ -82,47 +82,67 @@ class DirectiveLink:
 
 
 # A note in the period counts as this cycle's report (until reporting cycles are stored).
-_REPORTED = (
+_REPORTED_NOW = "coalesce(t.last_update_at >= :start_at, 0)"
+_REPORTED_THEN = (
     "EXISTS (SELECT 1 FROM updates WHERE task_id = t.id"
     " AND created_at >= :start_at AND created_at <= :end_at)"
 )
-# A task is blocked when its latest note says so, by status or in the officials' usual words.
+# A note reports a blocker by its status or in the officials' usual words; the trigger in
+# migrations/0003_reports.sql applies the same rule as notes arrive.
 _BLOCKED = (
-    "(lu.status = 'blocked' OR lu.text LIKE '%vướng%' OR lu.text LIKE '%khó khăn%'"
+    "(lu.status IS 'blocked' OR lu.text LIKE '%vướng%' OR lu.text LIKE '%khó khăn%'"
     " OR lu.text LIKE '%chưa có kinh phí%')"
 )
 # No evidence files are stored yet; the column is there for when they are.
 _EVIDENCE = "0"
+_SCOPE = """t.unit_id IN (SELECT value FROM json_each(:units)) {directives}"""
 
-_CLASSIFIED = f"""
-WITH t0 AS (
+# The current period: what the task row keeps up to date (see migrations/0003_reports.sql).
+_NOW = f"""
+t0 AS (
+    SELECT t.id, t.directive_id, t.unit_id, t.deadline, t.role, t.text, t.recurrence,
+           t.parent_task_id, CASE WHEN t.status = 'done' THEN t.done_at END AS done_at,
+           t.last_update_id AS last_id, {_REPORTED_NOW} AS reported,
+           t.last_blocked AS noted_blocked, t.last_percent AS percent, t.note_count AS notes
+    FROM tasks t WHERE {_SCOPE}
+)"""
+
+# A past period: each task as it stood at the period's end, read from its notes.
+_THEN = f"""
+past AS (
     SELECT t.id, t.directive_id, t.unit_id, t.deadline, t.role, t.text, t.recurrence,
            t.parent_task_id,
            CASE WHEN t.status = 'done' THEN (SELECT MIN(created_at) FROM updates
                WHERE task_id = t.id AND status = 'done') END AS done_at,
            (SELECT id FROM updates WHERE task_id = t.id AND created_at <= :end_at
                ORDER BY created_at DESC LIMIT 1) AS last_id,
-           {_REPORTED} AS reported
-    FROM tasks t
-    WHERE t.unit_id IN (SELECT value FROM json_each(:units)) {{directives}}
-      -- A past period leaves out tasks assigned after it; the current one shows every task,
-      -- whatever clock the import ran on.
-      AND (:current OR t.created_at <= :end_at)
-), t1 AS (
-    SELECT t0.*, coalesce(done_at <= :end_at, 0) AS done, lu.text AS note,
-           lu.created_at AS note_at, {_BLOCKED} AS noted_blocked
-    FROM t0 LEFT JOIN updates lu ON lu.id = t0.last_id
+           {_REPORTED_THEN} AS reported,
+           (SELECT percent FROM updates WHERE task_id = t.id AND percent IS NOT NULL
+               AND created_at <= :end_at ORDER BY created_at DESC LIMIT 1) AS percent,
+           (SELECT COUNT(*) FROM updates WHERE task_id = t.id AND created_at <= :end_at)
+               AS notes
+    FROM tasks t WHERE {_SCOPE} AND t.created_at <= :end_at
+), t0 AS (
+    SELECT past.id, past.directive_id, past.unit_id, past.deadline, past.role, past.text,
+           past.recurrence, past.parent_task_id, past.done_at, past.last_id, past.reported,
+           coalesce({_BLOCKED}, 0) AS noted_blocked, past.percent, past.notes
+    FROM past LEFT JOIN updates lu ON lu.id = past.last_id
+)"""
+
+_CLASSIFIED = """
+, t1 AS (
+    SELECT t0.*, coalesce(done_at <= :end_at, 0) AS done FROM t0
 ), c AS (
     SELECT t1.*,
            CASE WHEN done THEN CASE WHEN deadline IS NULL
                     OR date(done_at, :offset) <= deadline THEN 'done_on_time' ELSE 'done_late' END
                 WHEN deadline < :as_of THEN 'overdue'
                 WHEN reported THEN 'in_progress' ELSE 'no_report' END AS standing,
-           coalesce(NOT done AND noted_blocked, 0) AS blocked,
+           (NOT done AND noted_blocked) AS blocked,
            CASE WHEN NOT done AND deadline < :as_of
                 THEN CAST(julianday(:as_of) - julianday(deadline) AS INTEGER) ELSE 0 END
                AS days_overdue,
-           (NOT done AND deadline >= :as_of AND deadline <= :soon) AS due_soon
+           coalesce(NOT done AND deadline >= :as_of AND deadline <= :soon, 0) AS due_soon
     FROM t1
 )
 """
@@ -142,13 +162,10 @@ _ROW_SQL = (
     + f"""
 SELECT c.id, c.directive_id, d.code, c.unit_id, u.name, c.role, c.text, c.deadline,
        c.recurrence, c.parent_task_id, c.standing, c.blocked, c.days_overdue,
-       CASE WHEN c.done THEN 100 ELSE (SELECT percent FROM updates WHERE task_id = c.id
-           AND percent IS NOT NULL AND created_at <= :end_at ORDER BY created_at DESC LIMIT 1)
-       END,
-       c.note, c.note_at,
-       (SELECT COUNT(*) FROM updates WHERE task_id = c.id AND created_at <= :end_at),
+       CASE WHEN c.done THEN 100 ELSE c.percent END, lu.text, lu.created_at, c.notes,
        {_EVIDENCE}
 FROM c JOIN directives d ON d.id = c.directive_id JOIN units u ON u.id = c.unit_id
+LEFT JOIN updates lu ON lu.id = c.last_id
 """
 )
 
@@ -161,7 +178,6 @@ def _params(window: ReportWindow) -> dict[str, Any]:
         "as_of": window.as_of.isoformat(),
         "soon": window.soon.isoformat(),
         "offset": f"{window.utc_offset_minutes:+d} minutes",
-        "current": int(window.current),
     }
     if window.directive_ids is not None:
         params["directives"] = json.dumps(sorted(window.directive_ids))
@@ -169,12 +185,14 @@ def _params(window: ReportWindow) -> dict[str, Any]:
 
 
 def _sql(template: str, window: ReportWindow) -> str:
+    """The query over the window: from the task rows now, from the notes for a past period."""
     clause = (
         ""
         if window.directive_ids is None
         else "AND t.directive_id IN (SELECT value FROM json_each(:directives))"
     )
-    return template.replace("{directives}", clause)
+    head = "WITH " + (_NOW if window.current else _THEN)
+    return (head + template).replace("{directives}", clause)
 
 
 def _report_task(row: Sequence[Any]) -> ReportTask:

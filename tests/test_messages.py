@@ -79,6 +79,7 @@ SAMPLES = {
     "summary_button": {"part": FIGURES.units[0], "kind": "unit"},
     "report_sent": {"f": FIGURES},
     "report_labels": {},
+    "report_written": {"path": "bao-cao.docx"},
     "report_error": {"code": "unknown_scope", "name": "Phòng X", "close": ["Phòng Y"]},
     "import_preview": {"file_name": "kh.docx", "plans": []},
     "import_cancelled": {"file_name": "kh.docx"},

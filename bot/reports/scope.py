@@ -77,7 +77,8 @@ async def narrow(store: Store, scope: Scope, name: str) -> Scope:
     if directive is not None:
         directive_id, code = directive
         ids = await store.directive_subtree(directive_id)
-        return Scope(code, scope.unit_ids, frozenset(ids), directive_id, None, subtree=True)
+        label = code if scope.unit_id is None else f"{code} · {scope.label}"
+        return Scope(label, scope.unit_ids, frozenset(ids), directive_id, scope.unit_id, True)
     directory = await directory_of(store)
     unit = directory.by_name(name)
     if unit is None:
@@ -87,7 +88,8 @@ async def narrow(store: Store, scope: Scope, name: str) -> Scope:
     if unit.id not in scope.unit_ids:
         raise ScopeError("outside_scope", name=unit.name)
     units = frozenset(await store.subtree(unit.id)) & scope.unit_ids
-    return Scope(unit.name, units, None, None, unit.id)
+    label = unit.name if scope.directive_id is None else f"{scope.label} · {unit.name}"
+    return Scope(label, units, scope.directive_ids, scope.directive_id, unit.id, scope.subtree)
 
 
 async def from_key(store: Store, me: Official, key: str) -> Scope | None:

@@ -30,6 +30,8 @@ from storage.reports import DirectiveLink, ReportTask
 
 FONT = "Times New Roman"
 BODY_PT = 14
+# Section III names the most urgent problems one by one; the workbook lists them all.
+PROBLEMS_SHOWN = 50
 # Widths in cm of the task table's columns (TT, unit, task, progress, evidence) and of the
 # header and signature blocks: 16.5 in all, the A4 width less the margins.
 _COLUMNS = (1.0, 3.0, 6.2, 4.5, 1.8)
@@ -97,7 +99,8 @@ def report_lines(
         .render(
             f=figures,
             groups=groups,
-            problems=problems,
+            problems=problems[:PROBLEMS_SHOWN],
+            more_problems=max(len(problems) - PROBLEMS_SHOWN, 0),
             roles={"lead": lead, "other": len(tasks) - lead},
             codes=codes,
             percents=rolled_percents(tasks),
@@ -259,44 +262,69 @@ def _title(doc: DocumentObject, fixed: dict[str, list[str]]) -> None:
 
 
 def _body(doc: DocumentObject, lines: Iterable[str]) -> None:
+    """Sections, paragraphs and task tables, added as XML in one go.
+
+    python-docx looks for the section break on every paragraph it adds, which makes a long
+    report quadratic; the body is built as text and inserted once.
+    """
+    parts: list[str] = []
     rows: list[list[str]] = []
     for line in lines:
         if line.startswith("|"):
             rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
             continue
         if rows:
-            _task_table(doc, rows)
+            parts.append(_table_xml(rows))
             rows = []
         if line.startswith("## "):
-            _heading(doc.add_paragraph(), line[3:], italic=False)
+            parts.append(_paragraph_xml(line[3:], bold=True, align="left", before=6))
         elif line.startswith("# "):
-            _heading(doc.add_paragraph(), line[2:])
+            parts.append(_paragraph_xml(line[2:], bold=True, align="left", before=6))
         else:
-            paragraph = doc.add_paragraph(line)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            paragraph.paragraph_format.first_line_indent = Cm(1.0)
+            parts.append(_paragraph_xml(line))
     if rows:
-        _task_table(doc, rows)
+        parts.append(_table_xml(rows))
+    fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>")
+    body = doc.element.body
+    for element in list(fragment):
+        body.append(element)
+    # The section properties must stay the body's last child.
+    sect = body.find(qn("w:sectPr"))
+    if sect is not None:
+        body.append(sect)
 
 
-def _heading(paragraph: Paragraph, text: str, *, italic: bool = False) -> None:
-    _write(paragraph, text, BODY_PT, bold=True, italic=italic, align=WD_ALIGN_PARAGRAPH.LEFT)
-    paragraph.paragraph_format.first_line_indent = Cm(1.0)
-    paragraph.paragraph_format.space_before = Pt(6)
-    paragraph.paragraph_format.space_after = Pt(6)
+def _paragraph_xml(
+    text: str,
+    *,
+    bold: bool = False,
+    align: str = "both",
+    before: int = 0,
+    indent_cm: float = 1.0,
+) -> str:
+    run = "<w:b/>" if bold else ""
+    return (
+        f'<w:p><w:pPr><w:spacing w:before="{before * 20}" w:after="120"/>'
+        f'<w:ind w:firstLine="{int(indent_cm * 567)}"/><w:jc w:val="{align}"/></w:pPr>'
+        f'<w:r><w:rPr>{run}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+    )
 
 
-def _task_table(doc: DocumentObject, rows: list[list[str]]) -> None:
-    """The task table; rows go in as one XML fragment, so thousands of tasks stay fast."""
-    table = doc.add_table(rows=0, cols=len(_COLUMNS))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _fixed_widths(table, _COLUMNS)
-    xml = "".join(_row_xml(row, header=i == 0) for i, row in enumerate(rows))
-    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>")
-    for row in list(fragment):
-        table._tbl.append(row)
-    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+def _table_xml(rows: list[list[str]]) -> str:
+    """The task table: fixed columns, grid borders, the header row repeated on every page."""
+    grid = "".join(f'<w:gridCol w:w="{int(w * 567)}"/>' for w in _COLUMNS)
+    edges = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    body = "".join(_row_xml(row, header=i == 0) for i, row in enumerate(rows))
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{int(sum(_COLUMNS) * 567)}" w:type="dxa"/>'
+        f'<w:jc w:val="center"/><w:tblBorders>{edges}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
+        '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>'
+    )
 
 
 def _row_xml(cells: list[str], *, header: bool) -> str:
