@@ -170,6 +170,29 @@ LEFT JOIN updates lu ON lu.id = c.last_id
 )
 
 
+# The current period straight from the task rows (and their covering index): each count a
+# plain condition, so no classification is worked out twice per row.
+_NOW_COUNTS = f"""
+SELECT t.directive_id, t.unit_id, COUNT(*),
+       SUM(CASE WHEN t.status = 'done' THEN t.deadline IS NULL
+                OR coalesce(date(t.done_at, :offset) <= t.deadline, 1) ELSE 0 END),
+       SUM(t.status = 'done'),
+       SUM(t.status != 'done' AND t.deadline < :as_of),
+       SUM(t.status != 'done' AND coalesce(t.deadline >= :as_of, 1) AND {_REPORTED_NOW}),
+       SUM(t.status != 'done' AND t.deadline >= :as_of AND t.deadline <= :soon),
+       SUM(t.status != 'done' AND t.last_blocked)
+FROM tasks t WHERE {_SCOPE}
+GROUP BY t.unit_id, t.directive_id
+"""
+_NOW_URGENT = f"""
+AND t.id IN (SELECT t.id FROM tasks t WHERE {_SCOPE}
+    AND t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked)
+    ORDER BY coalesce(t.deadline < :as_of, 0) DESC, t.deadline IS NULL, t.deadline,
+             t.last_blocked DESC, t.id
+    LIMIT :limit)
+"""
+
+
 def _params(window: ReportWindow) -> dict[str, Any]:
     params: dict[str, Any] = {
         "units": json.dumps(sorted(window.unit_ids)),
@@ -184,15 +207,18 @@ def _params(window: ReportWindow) -> dict[str, Any]:
     return params
 
 
-def _sql(template: str, window: ReportWindow) -> str:
+def _directive_clause(window: ReportWindow) -> str:
+    if window.directive_ids is None:
+        return ""
+    return "AND t.directive_id IN (SELECT value FROM json_each(:directives))"
+
+
+def _sql(template: str, window: ReportWindow, extra: str = "") -> str:
     """The query over the window: from the task rows now, from the notes for a past period."""
-    clause = (
-        ""
-        if window.directive_ids is None
-        else "AND t.directive_id IN (SELECT value FROM json_each(:directives))"
-    )
+    clause = _directive_clause(window)
     head = "WITH " + (_NOW if window.current else _THEN)
-    return (head + template).replace("{directives}", clause)
+    # The extra condition may hold the scope itself; its placeholder is filled in after it.
+    return (head + template).replace("{directives}", clause + extra).replace("{directives}", clause)
 
 
 def _report_task(row: Sequence[Any]) -> ReportTask:
@@ -227,12 +253,34 @@ class ReportQueries(StoreBase):
 
     async def report_counts(self, window: ReportWindow) -> list[CountRow]:
         """How many tasks of each directive and unit stand where, at the end of the window."""
-        rows = await self._named(_sql(_COUNTS_SQL, window), _params(window))
-        return [CountRow(*(int(v or 0) for v in row)) for row in rows]
+        if not window.current:
+            rows = await self._named(_sql(_COUNTS_SQL, window), _params(window))
+            return [CountRow(*(int(v or 0) for v in row)) for row in rows]
+        counts = []
+        sql = _NOW_COUNTS.replace("{directives}", _directive_clause(window))
+        for row in await self._named(sql, _params(window)):
+            directive, unit, total, on_time, done, overdue, going, due, blocked = (
+                int(v or 0) for v in row
+            )
+            counts.append(
+                CountRow(
+                    directive,
+                    unit,
+                    total,
+                    on_time,
+                    done - on_time,
+                    overdue,
+                    going,
+                    total - done - overdue - going,
+                    due,
+                    blocked,
+                )  # fmt: skip
+            )
+        return counts
 
     async def report_attention(self, window: ReportWindow, limit: int) -> list[ReportTask]:
         """Overdue and blocked tasks, most urgent first: longest overdue, blocked ones first."""
-        sql = _sql(_ROW_SQL, window) + (
+        sql = _sql(_ROW_SQL, window, _NOW_URGENT if window.current else "") + (
             " WHERE c.standing = 'overdue' OR c.blocked"
             " ORDER BY c.days_overdue DESC, c.blocked DESC, c.deadline IS NULL, c.deadline, c.id"
             " LIMIT :limit"

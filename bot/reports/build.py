@@ -45,7 +45,8 @@ async def chat_reply(figures: Figures, locale: str, tz: ZoneInfo) -> Reply:
     """The summary text, its part buttons, and the chart as a photo."""
     summary = compose(figures, locale, tz)
     files: tuple[OutFile, ...] = ()
-    if figures.units:
+    # One unit's bar says no more than the counts do.
+    if len(figures.units) > 1:
         png = await asyncio.to_thread(chart_png, figures, locale)
         files = (OutFile(file_stem(figures) + ".png", png, "photo"),)
     return Reply(summary.text, buttons=summary.buttons, files=files)

@@ -34,7 +34,9 @@ def chart_png(figures: Figures, locale: str = "vi") -> bytes:
     units.reverse()  # the largest on top
     height = 1.6 + 0.38 * max(len(units), 1)
     # DejaVu Sans ships with matplotlib and has every Vietnamese diacritic.
-    fig = Figure(figsize=(9, height), dpi=110)
+    fig = Figure(figsize=(9, height), dpi=100)
+    # Fixed margins: room for unit names at left; tight_layout would cost half the time.
+    fig.subplots_adjust(left=0.3, right=0.97, bottom=0.9 / height, top=1 - 0.45 / height)
     ax = fig.add_subplot()
     names = [_short(p.name) for p in units]
     left = [0] * len(units)
@@ -54,7 +56,6 @@ def chart_png(figures: Figures, locale: str = "vi") -> bytes:
     )
     ax.legend(loc="lower right", fontsize=8, prop={"family": "DejaVu Sans", "size": 8})
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()

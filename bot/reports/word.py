@@ -33,10 +33,10 @@ BODY_PT = 14
 # Section III names the most urgent problems one by one; the workbook lists them all.
 PROBLEMS_SHOWN = 50
 # Widths in cm of the task table's columns (TT, unit, task, progress, evidence) and of the
-# header and signature blocks: 16.5 in all, the A4 width less the margins.
-_COLUMNS = (1.0, 3.0, 6.2, 4.5, 1.8)
-_LETTERHEAD = (6.6, 9.9)
-_SIGNATURE = (7.0, 9.5)
+# header and signature blocks: 16.4 in all, the A4 width less the margins.
+_COLUMNS = (1.0, 3.0, 6.1, 4.5, 1.8)
+_LETTERHEAD = (6.6, 9.8)
+_SIGNATURE = (7.0, 9.4)
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def _page(doc: DocumentObject) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.left_margin, section.right_margin = Mm(30), Mm(16)
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(BODY_PT)

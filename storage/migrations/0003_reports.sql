@@ -40,6 +40,10 @@ UPDATE tasks SET last_blocked = coalesce((SELECT u.status IS 'blocked' OR u.text
     OR u.text LIKE '%khó khăn%' OR u.text LIKE '%chưa có kinh phí%'
     FROM updates u WHERE u.id = tasks.last_update_id), 0);
 
+-- A summary reads only this index, not the task texts.
+CREATE INDEX tasks_report ON tasks(unit_id, directive_id, status, deadline, done_at,
+    last_update_at, last_blocked);
+
 -- Past periods look up, per task, the latest note up to a moment, whether a note falls in the
 -- period, and when the task was done: one index seek each.
 CREATE INDEX updates_task_time ON updates(task_id, created_at);
