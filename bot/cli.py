@@ -31,6 +31,7 @@ from bot.importer import (
 from bot.invites import InviteError, find_official, make_invite
 from bot.names import name_key
 from bot.reach import reach_report
+from bot.reports.command import report_command
 from bot.roster import RosterError, apply_plan, load_roster, plan_roster
 from messages import render
 from storage import Store
@@ -71,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     parse = directive.add_parser("parse", help="in những gì đọc được từ văn bản")
     parse.add_argument("file", type=Path)
     parse.add_argument("--json", action="store_true", help="in dạng JSON")
+    report = sub.add_parser("report", help="tổng hợp, báo cáo Word, Excel và biểu đồ")
+    report.add_argument(
+        "--directive", help="số văn bản, ví dụ 412/KH-UBND (cả các văn bản triển khai)"
+    )
+    report.add_argument("--unit", help="tên đơn vị (cả các đơn vị trực thuộc)")
+    report.add_argument("--period", help='kỳ báo cáo, ví dụ "quý I/2027", "tháng 3", "năm 2027"')
+    for kind in ("docx", "xlsx", "png"):
+        report.add_argument(f"--{kind}", type=Path, help=f"ghi tệp .{kind}")
     return parser
 
 
@@ -105,6 +114,12 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
             + (f"; {tally.retried} tin sẽ gửi lại sau." if tally.retried else ".")
         )
         return 1 if tally.failed else 0
+    if args.command == "report":
+        async with Store.open(settings.db) as store:
+            options = {
+                k: getattr(args, k) for k in ("directive", "unit", "period", "docx", "xlsx", "png")
+            }
+            return await report_command(services(settings, store), **options, out=_out)
     if args.command == "org" and args.org_command == "alias":
         return await _org_alias(args.alias, args.unit, settings)
     if args.command == "org" and args.org_command == "invite":

@@ -1,61 +1,91 @@
-"""Compiling a leader's summary: per directive, counts by progress, then per unit."""
+"""The leader's summary in chat: counts first, then what needs the leader, bounded in length."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from bot.domain import Directive, Progress, TaskView
-from bot.tasks import by_urgency
+from bot.reports.figures import Figures, Part
+from messages import render
 
-
-@dataclass(frozen=True)
-class UnitTasks:
-    """One unit's tasks under one directive."""
-
-    name: str
-    tasks: tuple[TaskView, ...]
+# Telegram allows 4,096 characters; the margin keeps a summary whole in one message.
+MESSAGE_LIMIT = 3500
+MAX_BUTTONS = 10
+MAX_SILENT = 12
 
 
 @dataclass(frozen=True)
-class DirectiveSummary:
-    """Counts and per-unit detail for one directive."""
+class Summary:
+    """The chat text and the buttons that open its collapsed parts."""
 
-    code: str
-    subject: str | None
-    counts: dict[str, int]
-    units: tuple[UnitTasks, ...]
-
-    @property
-    def total(self) -> int:
-        """How many tasks the directive has in scope."""
-        return sum(self.counts.values())
+    text: str
+    buttons: tuple[tuple[str, str], ...]
 
 
-def compile_summary(
-    tasks: Iterable[TaskView], directives: Sequence[Directive], today: date
-) -> list[DirectiveSummary]:
-    """Group tasks by directive (in import order) and unit, counting each kind of progress."""
-    by_directive: dict[int, list[TaskView]] = {}
-    for task in tasks:
-        by_directive.setdefault(task.directive_id, []).append(task)
-    result = []
-    for directive in directives:
-        group = by_directive.get(directive.id)
-        if not group:
-            continue
-        counts = Counter(t.progress(today).value for t in group)
-        units: dict[str, list[TaskView]] = {}
-        for task in by_urgency(group, today):
-            units.setdefault(task.unit_name, []).append(task)
-        result.append(
-            DirectiveSummary(
-                code=directive.code,
-                subject=directive.subject,
-                counts={p.value: counts.get(p.value, 0) for p in Progress},
-                units=tuple(UnitTasks(name, tuple(ts)) for name, ts in units.items()),
-            )
+def part_data(figures: Figures, part: Part, kind: str) -> str:
+    """Button data opening one directive or one unit of the summary, in the same period."""
+    scope = figures.scope
+    if kind == "directive":
+        key = f"{part.id}:{'' if scope.unit_id is None else scope.unit_id}"
+    else:
+        directive = "" if scope.directive_id is None else str(scope.directive_id)
+        key = f"{directive}{'+' if scope.subtree else ''}:{part.id}"
+    return f"sum:{key}:{figures.period.key}"
+
+
+def _parts(figures: Figures) -> tuple[str, tuple[Part, ...]]:
+    if len(figures.directives) > 1:
+        return "directive", figures.directives
+    if len(figures.units) > 1:
+        return "unit", figures.units
+    return "none", ()
+
+
+def compose(figures: Figures, locale: str, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -> Summary:
+    """The whole summary if it fits one message; else collapsed into parts with buttons.
+
+    Blocks are dropped whole from the end of the attention list, never cut in the middle.
+    """
+
+    def day(moment: datetime | None) -> date | None:
+        return moment.astimezone(tz).date() if moment else None
+
+    render_with: Callable[..., str] = lambda **ctx: render(  # noqa: E731
+        "summary", locale, f=figures, day=day, **ctx
+    )
+    attention = list(figures.attention)
+    full = render_with(
+        attention=attention,
+        hidden=0,
+        parts=figures.directives,
+        more_parts=0,
+        kind="directive",
+        tap=False,
+        silent=figures.silent_units,
+        more_silent=0,
+    )
+    if len(full) <= limit:
+        return Summary(full, ())
+    kind, parts = _parts(figures)
+    shown = parts[:MAX_BUTTONS]
+    silent = figures.silent_units[:MAX_SILENT]
+    for count in range(len(attention), -1, -1):
+        text = render_with(
+            attention=attention[:count],
+            hidden=len(attention) - count,
+            parts=shown,
+            more_parts=len(parts) - len(shown),
+            kind=kind,
+            tap=True,
+            silent=silent,
+            more_silent=len(figures.silent_units) - len(silent),
         )
-    return result
+        if len(text) <= limit or count == 0:
+            break
+    buttons = tuple(
+        (render("summary_button", locale, part=p, kind=kind), part_data(figures, p, kind))
+        for p in shown
+    )
+    return Summary(text, buttons)

@@ -32,7 +32,12 @@ def menu(level: str, locale: str) -> list[tuple[str, str]]:
 
 
 # Button data is "<prefix>:…"; each area answers its own prefix.
-BUTTONS: dict[str, ButtonHandler] = {**imports.BUTTONS, **buttons.BUTTONS, **tasks.BUTTONS}
+BUTTONS: dict[str, ButtonHandler] = {
+    **imports.BUTTONS,
+    **buttons.BUTTONS,
+    **tasks.BUTTONS,
+    "sum": summaries.open_part,
+}
 
 
 async def identify(svc: Services, req: Request) -> Official | None:

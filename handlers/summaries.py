@@ -1,23 +1,56 @@
-"""The leader's summary."""
+"""Summaries and reports for leaders: /tonghop in chat, /baocao as Word and Excel files."""
 
 from __future__ import annotations
 
 from bot.domain import Official
+from bot.reports import scope as scopes
+from bot.reports.build import chat_reply, documents
+from bot.reports.figures import Figures, gather
+from bot.reports.period import Period
 from bot.services import Services
-from bot.summary import compile_summary
 from bot.transports import Reply, Request
-from handlers.base import Command, error, say
+from handlers.base import Command, say
+
+
+async def _figures(svc: Services, me: Official, args: str) -> Figures | Reply:
+    try:
+        scope, period = await scopes.resolve(svc.store, me, args, svc.today())
+    except scopes.ScopeError as exc:
+        return say(svc, "report_error", code=exc.code, **exc.context)
+    return await gather(svc.store, scope, period, svc.now(), svc.tz)
 
 
 async def summary(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
-    """Per directive, counts of done / in progress / overdue / no report, then per unit."""
-    if not me.is_leader:
-        return error(svc, "not_leader")
-    units = await svc.store.subtree(me.unit_id)
-    tasks = await svc.store.tasks_of_units(units)
-    today = svc.today()
-    directives = compile_summary(tasks, await svc.store.directives(), today)
-    return [say(svc, "summary", scope=me.unit_name, directives=directives, today=today)]
+    """Counts, then overdue and blocked tasks and silent units, with a chart per unit."""
+    figures = await _figures(svc, me, args)
+    if isinstance(figures, Reply):
+        return [figures]
+    return [await chat_reply(figures, svc.locale, svc.tz)]
 
 
-COMMANDS = [Command("tonghop", "summary", summary, "leader")]
+async def report(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
+    """The Word report to sign and the Excel sheet to sort, for a scope and period."""
+    figures = await _figures(svc, me, args)
+    if isinstance(figures, Reply):
+        return [figures]
+    files = await documents(svc.store, figures, me, svc.now(), svc.tz, svc.locale)
+    text = say(svc, "report_sent", f=figures).text
+    return [Reply(text, files=files)]
+
+
+async def open_part(svc: Services, req: Request, me: Official) -> list[Reply]:
+    """A "sum:" button: the summary of one directive or unit of a collapsed summary."""
+    data = (req.callback or "").removeprefix("sum:")
+    key, _, period_key = data.rpartition(":")
+    period = Period.from_key(period_key)
+    scope = await scopes.from_key(svc.store, me, key) if period else None
+    if scope is None or period is None:
+        return [say(svc, "report_error", code="stale_button")]
+    figures = await gather(svc.store, scope, period, svc.now(), svc.tz)
+    return [await chat_reply(figures, svc.locale, svc.tz)]
+
+
+COMMANDS = [
+    Command("tonghop", "summary", summary, "leader"),
+    Command("baocao", "report", report, "leader"),
+]

@@ -17,6 +17,7 @@ from storage.nudges import NudgeQueries
 from storage.org import OrgQueries
 from storage.progress import ProgressQueries
 from storage.records import NewDirective, NewTask, ParentRef, PendingImport, Revision
+from storage.reports import ReportQueries
 
 __all__ = [
     "InboxRow",
@@ -32,7 +33,9 @@ __all__ = [
 ]
 
 
-class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries, MailboxQueries):
+class Store(
+    OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries, MailboxQueries, ReportQueries
+):
     """All reads and writes of dondoc's data, over one aiosqlite connection."""
 
     @classmethod

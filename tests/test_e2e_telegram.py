@@ -147,8 +147,8 @@ async def test_the_whole_loop(running: Running) -> None:
 
     summary = await running.ask(TRI, "/tonghop")
     assert "412/KH-UBND" in summary
-    assert "✅ xong 1" in summary
-    assert "Phòng Văn hóa, Khoa học và Thông tin" in summary
+    assert "✅ xong đúng hạn 1" in summary
+    assert "Đơn vị chưa báo cáo kỳ này" in summary
 
 
 async def test_unregistered_user_is_told_whom_to_ask(running: Running) -> None:
@@ -171,7 +171,7 @@ async def test_bad_input_gets_a_vietnamese_answer_and_changes_nothing(running: R
         (f"/capnhat #{mine}", "đang trống"),
         (f"/capnhat #{mine} " + "rất dài " * 700, "quá giới hạn"),
         ("chào bot", "trả lời (Reply)"),
-        ("/tonghop", "Chỉ lãnh đạo"),
+        ("/tonghop Phòng Nội vụ", "không thuộc phạm vi"),
     ]
     for text, expected in checks:
         assert expected in await running.ask(MAI, text), text

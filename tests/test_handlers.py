@@ -120,7 +120,7 @@ async def test_done_marks_the_task_once(
         ("/xong", "Thiếu mã nhiệm vụ"),
         ("/xoa #{draft}", "Không có lệnh này"),
         ("chào bot", "hãy trả lời (Reply)"),
-        ("/tonghop", "Chỉ lãnh đạo"),
+        ("/tonghop Phòng Nội vụ", "không thuộc phạm vi"),
         ("/han #{draft} 30/12/2026", "Chỉ trưởng đơn vị"),
     ],
 )
@@ -176,9 +176,12 @@ async def test_leader_summary_counts_and_notes(
     clock.set_local(date(2026, 12, 1))  # the draft is now overdue
     text = await Chat(svc, roster["Nguyễn Minh Trí"].id).text("/tonghop")
     assert "412/KH-UBND" in text
-    assert "Tổng 3: ✅ xong 1 · 🔄 đang thực hiện 0 · ⛔ quá hạn 1 · ⚪ chưa báo cáo 1" in text
-    assert "Phòng Tài chính - Kế hoạch" in text
-    assert "40% — đạt 40%" in text
+    assert (
+        "Tổng 3 nhiệm vụ: ✅ xong đúng hạn 1 · ☑️ xong trễ hạn 0 · 🔄 đang thực hiện 0"
+        " · ⛔ quá hạn 1 · ⚪ chưa báo cáo kỳ này 1" in text
+    )
+    assert "Phòng Văn hóa, Khoa học và Thông tin" in text
+    assert "↳ 40% · “đạt 40%” (23/11/2026)" in text
 
 
 async def test_leader_summary_covers_only_their_subtree(

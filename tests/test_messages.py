@@ -12,9 +12,12 @@ from jinja2 import UndefinedError
 from bot.domain import Evidence, Identity, Note, Official, TaskStatus, TaskView
 from bot.invites import Invite
 from bot.reach import UnitReach
+from bot.reports.figures import Counts, Figures, Part
+from bot.reports.period import month
+from bot.reports.scope import Scope
 from bot.roster import RosterPlan
-from bot.summary import compile_summary
 from messages import LOCALES, render
+from storage.reports import ReportTask
 
 FOLDER = Path(__file__).resolve().parents[1] / "messages"
 TODAY = date(2026, 11, 23)
@@ -34,6 +37,37 @@ TASK = TaskView(
     datetime(2026, 11, 20, tzinfo=UTC),
 )
 ME = Official(1, 2, "Phòng Nội vụ", "An", "head")
+LATE = ReportTask(
+    1, 1, "412/KH-UBND", 2, "Phòng Nội vụ", "lead", "Dự thảo", date(2026, 11, 20), None, None,
+    "overdue", True, 3, 40, "vướng kinh phí", datetime(2026, 11, 20, tzinfo=UTC), 1, 0,
+)  # fmt: skip
+COUNTS = Counts(done_on_time=1, in_progress=2, overdue=1, no_report=3, blocked=1)
+FIGURES = Figures(
+    scope=Scope("Phòng Nội vụ", frozenset({2})),
+    period=month(2026, 11),
+    as_of=TODAY,
+    counts=COUNTS,
+    directives=(Part(1, "412/KH-UBND", COUNTS),),
+    units=(Part(2, "Phòng Nội vụ", COUNTS),),
+    attention=(LATE,),
+    silent_units=(Part(2, "Phòng Nội vụ", COUNTS),),
+    unreachable_units=("Phòng Y tế",),
+)
+SUMMARY = {
+    "f": FIGURES,
+    "day": lambda moment: moment.date(),
+    "attention": [LATE],
+    "hidden": 2,
+    "parts": FIGURES.units,
+    "more_parts": 1,
+    "kind": "unit",
+    "tap": True,
+    "silent": FIGURES.silent_units,
+    "more_silent": 0,
+}
+REPORT_ERRORS = re.findall(
+    r'code == "(\w+)"', (FOLDER / "vi" / "report_error.j2").read_text("utf-8")
+)
 ERROR_CODES = re.findall(r'code == "(\w+)"', (FOLDER / "vi" / "error.j2").read_text("utf-8"))
 SAMPLES = {
     "start": {"official": ME, "task_count": 2, "linked": True},
@@ -80,7 +114,12 @@ SAMPLES = {
     "duplicate_update": {"task": TASK},
     "deadline_set": {"task": TASK, "deadline": TODAY},
     "nudge": {"task": TASK, "kind": "before-3", "days": 3},
-    "summary": {"scope": "UBND", "directives": [], "today": TODAY},
+    "summary": SUMMARY,
+    "summary_button": {"part": FIGURES.units[0], "kind": "unit"},
+    "report_sent": {"f": FIGURES},
+    "report_labels": {},
+    "report_written": {"path": "bao-cao.docx"},
+    "report_error": {"code": "unknown_scope", "name": "Phòng X", "close": ["Phòng Y"]},
     "import_preview": {"file_name": "kh.docx", "plans": [], "changes": []},
     "import_corrected": {
         "done": [
@@ -172,19 +211,32 @@ def test_vietnamese_is_the_default_and_english_differs() -> None:
     assert render("help", "fr", example_date=TODAY) == render("help", example_date=TODAY)
 
 
-def test_summary_renders_counts() -> None:
-    text = render(
-        "summary",
-        "vi",
-        scope="UBND",
-        directives=compile_summary([TASK], [_directive()], TODAY),
-        today=TODAY,
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("code", REPORT_ERRORS)
+def test_report_errors_render(locale: str, code: str) -> None:
+    context = {"name": "Phòng X", "close": ["Phòng Y"], "period": "quý I/2027"}
+    text = render("report_error", locale, code=code, **context)
+    assert text and "undefined" not in text
+
+
+def test_summary_renders_counts_then_attention() -> None:
+    text = render("summary", "vi", **SUMMARY)
+    assert "Tổng 7 nhiệm vụ: ✅ xong đúng hạn 1 · ☑️ xong trễ hạn 0 · 🔄 đang thực hiện 2" in text
+    assert (
+        text.index("Tổng 7")
+        < text.index("Cần lãnh đạo chú ý")
+        < text.index("chưa báo cáo kỳ này</b>")
     )
-    assert "🔄 đang thực hiện 1 · ⛔ quá hạn 0 · ⚪ chưa báo cáo 0" in text
-    assert "• Phòng Nội vụ: #1 🔄 đang thực hiện 40% — đạt 40%" in text
+    assert (
+        "⛔ <b>#1</b> Phòng Nội vụ · 412/KH-UBND · quá hạn 3 ngày (hạn 20/11/2026) · vướng mắc"
+        in text
+    )
+    assert "↳ 40% · “vướng kinh phí” (20/11/2026)" in text
 
 
-def _directive():  # type: ignore[no-untyped-def]
-    from bot.domain import Directive
-
-    return Directive(1, "412/KH-UBND", "Kế hoạch", "UBND", TODAY, "Chuyển đổi số")
+def test_report_labels_cover_every_column_in_both_languages() -> None:
+    keys = [
+        {line.split("|")[0] for line in render("report_labels", loc).splitlines()}
+        for loc in LOCALES
+    ]
+    assert keys[0] == keys[1] and {"all_sheet", "overdue", "role_lead"} <= keys[0]

@@ -1,0 +1,1 @@
+"""Leader reports: scope and period, the figures, and the chat, chart, Word and Excel forms."""

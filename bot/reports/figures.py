@@ -1,0 +1,234 @@
+"""The figures of a report, gathered from the store: counts, attention list, roll-up, rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.reports.period import Period
+from bot.reports.scope import Scope
+from storage import Store
+from storage.reports import CountRow, DirectiveLink, ReportTask, ReportWindow
+
+DUE_SOON_DAYS = 7
+ATTENTION_LIMIT = 30
+# A lead unit carries a task; a coordinating unit's share of the work counts for less.
+ROLE_WEIGHT = {"lead": 2.0, "coordinate": 1.0, "unspecified": 1.0}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many tasks stand where; the first five add up to the total."""
+
+    done_on_time: int = 0
+    done_late: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    no_report: int = 0
+    due_soon: int = 0
+    blocked: int = 0
+    unreachable: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every task counted."""
+        return self.done + self.in_progress + self.overdue + self.no_report
+
+    @property
+    def done(self) -> int:
+        """Tasks done, on time or late."""
+        return self.done_on_time + self.done_late
+
+    @property
+    def open(self) -> int:
+        """Tasks not done."""
+        return self.total - self.done
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class Part:
+    """A directive or a unit of the scope, with its counts."""
+
+    id: int
+    name: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A task of the named directive with the tasks that implement it further down."""
+
+    task: ReportTask
+    percent: int | None
+    below: Counts
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything a summary or a report shows about one scope and period."""
+
+    scope: Scope
+    period: Period
+    as_of: date
+    counts: Counts
+    directives: tuple[Part, ...]
+    units: tuple[Part, ...]
+    attention: tuple[ReportTask, ...]
+    silent_units: tuple[Part, ...]
+    unreachable_units: tuple[str, ...]
+    rollup: tuple[Rollup, ...] = ()
+    links: tuple[DirectiveLink, ...] = field(default=())
+
+
+def window(scope: Scope, period: Period, now: datetime, tz: ZoneInfo) -> ReportWindow:
+    """The store's view of a scope and period: UTC bounds, up to now at the latest."""
+    start = datetime.combine(period.start, time.min, tz)
+    last = datetime.combine(period.end + timedelta(days=1), time.min, tz) - timedelta(seconds=1)
+    end = min(last, now)
+    as_of = min(period.end, now.astimezone(tz).date())
+    offset = now.astimezone(tz).utcoffset() or timedelta()
+    return ReportWindow(
+        unit_ids=scope.unit_ids,
+        directive_ids=scope.directive_ids,
+        start=start.astimezone(UTC),
+        end=end.astimezone(UTC),
+        as_of=as_of,
+        soon=as_of + timedelta(days=DUE_SOON_DAYS),
+        utc_offset_minutes=int(offset.total_seconds() // 60),
+        current=last >= now,
+    )
+
+
+def _counts(row: CountRow, unreachable: bool) -> Counts:
+    return Counts(
+        done_on_time=row.done_on_time,
+        done_late=row.done_late,
+        in_progress=row.in_progress,
+        overdue=row.overdue,
+        no_report=row.no_report,
+        due_soon=row.due_soon,
+        blocked=row.blocked,
+        unreachable=row.total - row.done_on_time - row.done_late if unreachable else 0,
+    )
+
+
+def urgency(part: Part) -> tuple[int, int, int, str]:
+    """Parts with most overdue, then blocked, then unreported tasks first."""
+    c = part.counts
+    return (-c.overdue, -c.blocked, -c.no_report, part.name)
+
+
+async def gather(
+    store: Store, scope: Scope, period: Period, now: datetime, tz: ZoneInfo
+) -> Figures:
+    """Counts per directive and unit, the tasks needing the leader, and the roll-up, in SQL."""
+    win = window(scope, period, now, tz)
+    rows = await store.report_counts(win)
+    unreachable = await store.unreachable_units({r.unit_id for r in rows})
+    by_directive: dict[int, Counts] = {}
+    by_unit: dict[int, Counts] = {}
+    for row in rows:
+        counts = _counts(row, row.unit_id in unreachable)
+        by_directive[row.directive_id] = by_directive.get(row.directive_id, Counts()) + counts
+        by_unit[row.unit_id] = by_unit.get(row.unit_id, Counts()) + counts
+    names = {u.id: u.name for u in await store.units()}
+    links = await store.directive_links(set(by_directive))
+    codes = {d.id: d.code for d in links}
+    directives = sorted((Part(i, codes[i], c) for i, c in by_directive.items()), key=urgency)
+    units = sorted((Part(i, names[i], c) for i, c in by_unit.items()), key=urgency)
+    rollup: tuple[Rollup, ...] = ()
+    if scope.directive_id is not None and scope.subtree:
+        rollup = roll_up(await store.report_tasks(win), scope.directive_id)
+    return Figures(
+        scope=scope,
+        period=period,
+        as_of=win.as_of,
+        counts=sum(by_unit.values(), Counts()),
+        directives=tuple(directives),
+        units=tuple(units),
+        attention=tuple(await store.report_attention(win, ATTENTION_LIMIT)),
+        silent_units=tuple(
+            sorted((p for p in units if p.counts.no_report), key=lambda p: -p.counts.no_report)
+        ),
+        unreachable_units=tuple(sorted(names[i] for i in unreachable)),
+        rollup=rollup,
+        links=tuple(links),
+    )
+
+
+def counts_of(tasks: Iterable[ReportTask]) -> Counts:
+    """Count tasks read row by row (for the roll-up and the documents)."""
+    standing = {name: 0 for name in ("done_on_time", "done_late", "in_progress", "overdue")}
+    no_report = blocked = 0
+    for task in tasks:
+        if task.standing == "no_report":
+            no_report += 1
+        else:
+            standing[task.standing] += 1
+        blocked += task.blocked
+    return Counts(**standing, no_report=no_report, blocked=blocked)
+
+
+class _Tree:
+    """Tasks linked to the tasks they implement, with progress rolled up from below."""
+
+    def __init__(self, tasks: Sequence[ReportTask]) -> None:
+        self.children: dict[int, list[ReportTask]] = {}
+        for task in tasks:
+            if task.parent_task_id is not None and task.parent_task_id != task.id:
+                self.children.setdefault(task.parent_task_id, []).append(task)
+        self._percent: dict[int, float | None] = {}
+
+    def percent(self, task: ReportTask, path: frozenset[int] = frozenset()) -> float | None:
+        """The task's own latest percentage, else the role-weighted progress of those below."""
+        if task.id in self._percent:
+            return self._percent[task.id]
+        below = [c for c in self.children.get(task.id, ()) if c.id not in path]
+        value: float | None = task.percent
+        if value is None and below:
+            weights = [ROLE_WEIGHT[c.role] for c in below]
+            values = [self.percent(c, path | {task.id}) or 0.0 for c in below]
+            value = sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
+        self._percent[task.id] = value
+        return value
+
+    def below(self, task: ReportTask) -> list[ReportTask]:
+        """Every task further down the chain from this one."""
+        found: list[ReportTask] = []
+        seen = {task.id}
+        stack = list(self.children.get(task.id, ()))
+        while stack:
+            child = stack.pop()
+            if child.id in seen:
+                continue
+            seen.add(child.id)
+            found.append(child)
+            stack.extend(self.children.get(child.id, ()))
+        return found
+
+
+def roll_up(tasks: Sequence[ReportTask], directive_id: int) -> tuple[Rollup, ...]:
+    """The named directive's tasks that others implement, with progress weighted from below.
+
+    A task's progress is its own latest percentage; when it has none of its own but has
+    tasks below it, it is their progress weighted by role (done counts as 100 %).
+    """
+    tree = _Tree(tasks)
+    result = []
+    for task in tasks:
+        if task.directive_id == directive_id and task.id in tree.children:
+            value = tree.percent(task)
+            below = counts_of(tree.below(task))
+            result.append(Rollup(task, None if value is None else round(value), below))
+    return tuple(result)
+
+
+def rolled_percents(tasks: Sequence[ReportTask]) -> dict[int, int | None]:
+    """Every task's progress, rolled up from below where it has no note of its own."""
+    tree = _Tree(tasks)
+    return {t.id: None if (v := tree.percent(t)) is None else round(v) for t in tasks}

@@ -1,0 +1,333 @@
+"""Queries for leader reports: figures per directive and unit, tasks needing attention, rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal, cast
+
+from bot.domain import TaskRole
+from storage.base import StoreBase, _date, _iso
+
+Standing = Literal["done_on_time", "done_late", "overdue", "in_progress", "no_report"]
+
+
+@dataclass(frozen=True)
+class ReportWindow:
+    """What a report looks at: units, directives (None: all), and the period's bounds."""
+
+    unit_ids: Collection[int]
+    directive_ids: Collection[int] | None
+    start: datetime
+    end: datetime
+    as_of: date
+    soon: date
+    utc_offset_minutes: int
+    current: bool = True
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """How the tasks of one directive in one unit stand."""
+
+    directive_id: int
+    unit_id: int
+    total: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    in_progress: int
+    no_report: int
+    due_soon: int
+    blocked: int
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One task as a report shows it, with its standing at the end of the period."""
+
+    id: int
+    directive_id: int
+    directive_code: str
+    unit_id: int
+    unit_name: str
+    role: TaskRole
+    text: str
+    deadline: date | None
+    recurrence: str | None
+    parent_task_id: int | None
+    standing: Standing
+    blocked: bool
+    days_overdue: int
+    percent: int | None
+    note: str | None
+    note_at: datetime | None
+    notes: int
+    evidence: int
+
+
+@dataclass(frozen=True)
+class DirectiveLink:
+    """A directive of a report, with the stored directive it implements (if any)."""
+
+    id: int
+    code: str
+    kind: str | None
+    issuer: str | None
+    issued_on: date | None
+    subject: str | None
+    parent_id: int | None
+
+
+# A note in the period counts as this cycle's report (until reporting cycles are stored).
+_REPORTED_NOW = "coalesce(t.last_update_at >= :start_at, 0)"
+_REPORTED_THEN = (
+    "EXISTS (SELECT 1 FROM updates WHERE task_id = t.id"
+    " AND created_at >= :start_at AND created_at <= :end_at)"
+)
+# A note reports a blocker by its status or in the officials' usual words; the trigger in
+# migrations/0003_reports.sql applies the same rule as notes arrive.
+_BLOCKED = (
+    "(lu.status IS 'blocked' OR lu.text LIKE '%vướng%' OR lu.text LIKE '%khó khăn%'"
+    " OR lu.text LIKE '%chưa có kinh phí%')"
+)
+# No evidence files are stored yet; the column is there for when they are.
+_EVIDENCE = "0"
+_SCOPE = """t.unit_id IN (SELECT value FROM json_each(:units)) {directives}"""
+
+# The current period: what the task row keeps up to date (see migrations/0003_reports.sql).
+_NOW = f"""
+t0 AS (
+    SELECT t.id, t.directive_id, t.unit_id, t.deadline, t.role, t.text, t.recurrence,
+           t.parent_task_id, CASE WHEN t.status = 'done' THEN t.done_at END AS done_at,
+           t.last_update_id AS last_id, {_REPORTED_NOW} AS reported,
+           t.last_blocked AS noted_blocked, t.last_percent AS percent, t.note_count AS notes
+    FROM tasks t WHERE {_SCOPE}
+)"""
+
+# A past period: each task as it stood at the period's end, read from its notes.
+_THEN = f"""
+past AS (
+    SELECT t.id, t.directive_id, t.unit_id, t.deadline, t.role, t.text, t.recurrence,
+           t.parent_task_id,
+           CASE WHEN t.status = 'done' THEN (SELECT MIN(created_at) FROM updates
+               WHERE task_id = t.id AND status = 'done') END AS done_at,
+           (SELECT id FROM updates WHERE task_id = t.id AND created_at <= :end_at
+               ORDER BY created_at DESC LIMIT 1) AS last_id,
+           {_REPORTED_THEN} AS reported,
+           (SELECT percent FROM updates WHERE task_id = t.id AND percent IS NOT NULL
+               AND created_at <= :end_at ORDER BY created_at DESC LIMIT 1) AS percent,
+           (SELECT COUNT(*) FROM updates WHERE task_id = t.id AND created_at <= :end_at)
+               AS notes
+    FROM tasks t WHERE {_SCOPE} AND t.created_at <= :end_at
+), t0 AS (
+    SELECT past.id, past.directive_id, past.unit_id, past.deadline, past.role, past.text,
+           past.recurrence, past.parent_task_id, past.done_at, past.last_id, past.reported,
+           coalesce({_BLOCKED}, 0) AS noted_blocked, past.percent, past.notes
+    FROM past LEFT JOIN updates lu ON lu.id = past.last_id
+)"""
+
+_CLASSIFIED = """
+, t1 AS (
+    SELECT t0.*, coalesce(done_at <= :end_at, 0) AS done FROM t0
+), c AS (
+    SELECT t1.*,
+           CASE WHEN done THEN CASE WHEN deadline IS NULL
+                    OR date(done_at, :offset) <= deadline THEN 'done_on_time' ELSE 'done_late' END
+                WHEN deadline < :as_of THEN 'overdue'
+                WHEN reported THEN 'in_progress' ELSE 'no_report' END AS standing,
+           (NOT done AND noted_blocked) AS blocked,
+           CASE WHEN NOT done AND deadline < :as_of
+                THEN CAST(julianday(:as_of) - julianday(deadline) AS INTEGER) ELSE 0 END
+               AS days_overdue,
+           coalesce(NOT done AND deadline >= :as_of AND deadline <= :soon, 0) AS due_soon
+    FROM t1
+)
+"""
+
+_COUNTS_SQL = (
+    _CLASSIFIED
+    + """
+SELECT directive_id, unit_id, COUNT(*), SUM(standing = 'done_on_time'),
+       SUM(standing = 'done_late'), SUM(standing = 'overdue'), SUM(standing = 'in_progress'),
+       SUM(standing = 'no_report'), SUM(due_soon), SUM(blocked)
+FROM c GROUP BY directive_id, unit_id
+"""
+)
+
+_ROW_SQL = (
+    _CLASSIFIED
+    + f"""
+SELECT c.id, c.directive_id, d.code, c.unit_id, u.name, c.role, c.text, c.deadline,
+       c.recurrence, c.parent_task_id, c.standing, c.blocked, c.days_overdue,
+       CASE WHEN c.done THEN 100 ELSE c.percent END, lu.text, lu.created_at, c.notes,
+       {_EVIDENCE}
+FROM c JOIN directives d ON d.id = c.directive_id JOIN units u ON u.id = c.unit_id
+LEFT JOIN updates lu ON lu.id = c.last_id
+"""
+)
+
+
+# The current period straight from the task rows (and their covering index): each count a
+# plain condition, so no classification is worked out twice per row.
+_NOW_COUNTS = f"""
+SELECT t.directive_id, t.unit_id, COUNT(*),
+       SUM(CASE WHEN t.status = 'done' THEN t.deadline IS NULL
+                OR coalesce(date(t.done_at, :offset) <= t.deadline, 1) ELSE 0 END),
+       SUM(t.status = 'done'),
+       SUM(t.status != 'done' AND t.deadline < :as_of),
+       SUM(t.status != 'done' AND coalesce(t.deadline >= :as_of, 1) AND {_REPORTED_NOW}),
+       SUM(t.status != 'done' AND t.deadline >= :as_of AND t.deadline <= :soon),
+       SUM(t.status != 'done' AND t.last_blocked)
+FROM tasks t WHERE {_SCOPE}
+GROUP BY t.unit_id, t.directive_id
+"""
+_NOW_URGENT = f"""
+AND t.id IN (SELECT t.id FROM tasks t WHERE {_SCOPE}
+    AND t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked)
+    ORDER BY coalesce(t.deadline < :as_of, 0) DESC, t.deadline IS NULL, t.deadline,
+             t.last_blocked DESC, t.id
+    LIMIT :limit)
+"""
+
+
+def _params(window: ReportWindow) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "units": json.dumps(sorted(window.unit_ids)),
+        "start_at": _iso(window.start),
+        "end_at": _iso(window.end),
+        "as_of": window.as_of.isoformat(),
+        "soon": window.soon.isoformat(),
+        "offset": f"{window.utc_offset_minutes:+d} minutes",
+    }
+    if window.directive_ids is not None:
+        params["directives"] = json.dumps(sorted(window.directive_ids))
+    return params
+
+
+def _directive_clause(window: ReportWindow) -> str:
+    if window.directive_ids is None:
+        return ""
+    return "AND t.directive_id IN (SELECT value FROM json_each(:directives))"
+
+
+def _sql(template: str, window: ReportWindow, extra: str = "") -> str:
+    """The query over the window: from the task rows now, from the notes for a past period."""
+    clause = _directive_clause(window)
+    head = "WITH " + (_NOW if window.current else _THEN)
+    # The extra condition may hold the scope itself; its placeholder is filled in after it.
+    return (head + template).replace("{directives}", clause + extra).replace("{directives}", clause)
+
+
+def _report_task(row: Sequence[Any]) -> ReportTask:
+    return ReportTask(
+        id=row[0],
+        directive_id=row[1],
+        directive_code=row[2],
+        unit_id=row[3],
+        unit_name=row[4],
+        role=cast(TaskRole, row[5]),
+        text=row[6],
+        deadline=_date(row[7]),
+        recurrence=row[8],
+        parent_task_id=row[9],
+        standing=cast(Standing, row[10]),
+        blocked=bool(row[11]),
+        days_overdue=int(row[12]),
+        percent=row[13],
+        note=row[14],
+        note_at=datetime.fromisoformat(row[15]) if row[15] else None,
+        notes=int(row[16]),
+        evidence=int(row[17]),
+    )
+
+
+class ReportQueries(StoreBase):
+    """Figures and rows for summaries and reports, aggregated in SQL."""
+
+    async def _named(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        async with self._db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def report_counts(self, window: ReportWindow) -> list[CountRow]:
+        """How many tasks of each directive and unit stand where, at the end of the window."""
+        if not window.current:
+            rows = await self._named(_sql(_COUNTS_SQL, window), _params(window))
+            return [CountRow(*(int(v or 0) for v in row)) for row in rows]
+        counts = []
+        sql = _NOW_COUNTS.replace("{directives}", _directive_clause(window))
+        for row in await self._named(sql, _params(window)):
+            directive, unit, total, on_time, done, overdue, going, due, blocked = (
+                int(v or 0) for v in row
+            )
+            counts.append(
+                CountRow(
+                    directive,
+                    unit,
+                    total,
+                    on_time,
+                    done - on_time,
+                    overdue,
+                    going,
+                    total - done - overdue - going,
+                    due,
+                    blocked,
+                )  # fmt: skip
+            )
+        return counts
+
+    async def report_attention(self, window: ReportWindow, limit: int) -> list[ReportTask]:
+        """Overdue and blocked tasks, most urgent first: longest overdue, blocked ones first."""
+        sql = _sql(_ROW_SQL, window, _NOW_URGENT if window.current else "") + (
+            " WHERE c.standing = 'overdue' OR c.blocked"
+            " ORDER BY c.days_overdue DESC, c.blocked DESC, c.deadline IS NULL, c.deadline, c.id"
+            " LIMIT :limit"
+        )
+        rows = await self._named(sql, {**_params(window), "limit": limit})
+        return [_report_task(row) for row in rows]
+
+    async def report_tasks(self, window: ReportWindow) -> list[ReportTask]:
+        """Every task of the window, by directive, then unit, then document order."""
+        sql = _sql(_ROW_SQL, window) + " ORDER BY c.directive_id, u.name, c.id"
+        rows = await self._named(sql, _params(window))
+        return [_report_task(row) for row in rows]
+
+    async def directive_subtree(self, directive_id: int) -> list[int]:
+        """A directive and every stored directive that implements it, further down the chain."""
+        rows = await self._all(
+            """WITH RECURSIVE sub(id) AS (
+                   SELECT ? UNION SELECT dp.directive_id FROM directive_parents dp
+                   JOIN sub ON dp.parent_id = sub.id)
+               SELECT id FROM sub""",
+            (directive_id,),
+        )
+        return [row[0] for row in rows]
+
+    async def directive_links(self, directive_ids: Collection[int]) -> list[DirectiveLink]:
+        """The given directives, oldest first, each with the first stored directive it implements."""
+        rows = await self._all(
+            "SELECT d.id, d.code, d.kind, d.issuer, d.issued_on, d.subject,"
+            " (SELECT parent_id FROM directive_parents WHERE directive_id = d.id"
+            "  AND parent_id IS NOT NULL ORDER BY rowid LIMIT 1)"
+            " FROM directives d WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id",
+            (json.dumps(sorted(directive_ids)),),
+        )
+        return [DirectiveLink(r[0], r[1], r[2], r[3], _date(r[4]), r[5], r[6]) for r in rows]
+
+    async def directive_codes(self) -> list[tuple[int, str]]:
+        """Every directive as (id, number and symbol)."""
+        return [
+            (r[0], r[1]) for r in await self._all("SELECT id, code FROM directives ORDER BY id")
+        ]
+
+    async def unreachable_units(self, unit_ids: Collection[int]) -> set[int]:
+        """Units among these with no active official the bot can write to."""
+        rows = await self._all(
+            "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT o.unit_id FROM officials o"
+            " JOIN identities i ON i.official_id = o.id"
+            " WHERE o.active = 1 AND i.unreachable_at IS NULL)",
+            (json.dumps(sorted(unit_ids)),),
+        )
+        return {row[0] for row in rows}
