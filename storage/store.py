@@ -9,6 +9,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.directives import DirectiveQueries
+from storage.followups import DigestQueries, FollowupQueries
 from storage.mailbox import InboxRow, Incoming, MailboxQueries, OutboxRow, Outgoing
 from storage.migrate import upgrade
 from storage.nudges import NudgeQueries
@@ -30,7 +31,15 @@ __all__ = [
 ]
 
 
-class Store(OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries, MailboxQueries):
+class Store(
+    OrgQueries,
+    DirectiveQueries,
+    ProgressQueries,
+    NudgeQueries,
+    MailboxQueries,
+    FollowupQueries,
+    DigestQueries,
+):
     """All reads and writes of dondoc's data, over one aiosqlite connection."""
 
     @classmethod

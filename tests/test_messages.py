@@ -10,6 +10,8 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.domain import Official, TaskStatus, TaskView
+from bot.followup.engine import Line
+from bot.followup.plan import Owed
 from bot.summary import compile_summary
 from messages import LOCALES, render
 
@@ -40,7 +42,20 @@ SAMPLES = {
     "update_saved": {"task": TASK, "text": "đạt 40%", "percent": 40, "done": False},
     "duplicate_update": {"task": TASK},
     "deadline_set": {"task": TASK, "deadline": TODAY},
-    "nudge": {"task": TASK, "kind": "before-3", "days": 3},
+    "nudge": {
+        "lines": [Line(Owed("before-3", "2026-11-30", "unit", 3, TODAY), TASK)],
+        "today": TODAY,
+    },
+    "digest": {
+        "week": "2026-W48",
+        "lists": {"overdue": (11, [TASK]), "due_this_week": (0, []), "blocked": (1, [TASK])}
+        | {"no_report": (0, [])},
+        "silent": ["Phòng Y tế"],
+        "refused": [("Phòng Nội vụ", "An")],
+        "today": TODAY,
+    },
+    "period_buttons": {},
+    "snooze_buttons": {},
     "summary": {"scope": "UBND", "directives": [], "today": TODAY},
     "import_preview": {"file_name": "kh.docx", "plans": []},
     "import_cancelled": {"file_name": "kh.docx"},
