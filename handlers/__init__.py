@@ -8,7 +8,7 @@ from bot.domain import Official
 from bot.progress import keyword_command
 from bot.services import Services
 from bot.transports import Reply, Request
-from handlers import imports, registration, summaries, tasks, updates
+from handlers import followup, imports, registration, summaries, tasks, updates
 from handlers.base import Command, error, say
 
 COMMANDS: list[Command] = [
@@ -16,6 +16,7 @@ COMMANDS: list[Command] = [
     *tasks.COMMANDS,
     *updates.COMMANDS,
     *summaries.COMMANDS,
+    *followup.COMMANDS,
 ]
 _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
 
@@ -48,6 +49,8 @@ async def dispatch(svc: Services, req: Request) -> list[Reply]:
     me = await identify(svc, req)
     if me is None:
         return [say(svc, "not_registered", user_id=req.user_id)]
+    if req.callback is not None and req.callback.startswith(followup.BUTTONS):
+        return await followup.button(svc, req, me)
     if req.callback is not None:
         return await imports.decide(svc, req, me)
     if req.content == "document" and req.attachment is not None:
