@@ -120,7 +120,11 @@ async def _deciders(
     ]
     if heads:
         return heads
-    above = await svc.store.leader_unit(unit_id, directive_id)
+    parents, led = await svc.store.leader_units()
+    issuer = (await svc.store.issuers([directive_id])).get(directive_id)
+    above = issuer if issuer in led else parents.get(unit_id)
+    while above is not None and above not in led:
+        above = parents.get(above)
     if above is None:
         return []
     roles = await svc.store.roles_in([above])

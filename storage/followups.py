@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -114,17 +115,22 @@ class FollowupQueries(StoreBase):
 
     async def claim(self, claims: Sequence[Claim], now: datetime) -> list[Claim]:
         """Record messages as owed; those owed (or skipped) before are left out."""
-        won = []
+        won: list[Claim] = []
         async with self._transaction() as db:
-            for c in claims:
-                cur = await db.execute(
+            for start in range(0, len(claims), 500):
+                part = claims[start : start + 500]
+                values = ",".join("(?, ?, ?, ?, 'sent', 0, ?)" for _ in part)
+                params = [x for c in part for x in (c.task_id, c.official_id, c.kind, c.cycle)]
+                params = [
+                    p for i in range(len(part)) for p in (*params[4 * i : 4 * i + 4], _iso(now))
+                ]
+                async with db.execute(
                     "INSERT OR IGNORE INTO nudges "
                     "(task_id, official_id, kind, cycle, state, attempts, updated_at) "
-                    "VALUES (?, ?, ?, ?, 'sent', 0, ?)",
-                    (c.task_id, c.official_id, c.kind, c.cycle, _iso(now)),
-                )
-                if cur.rowcount > 0:
-                    won.append(c)
+                    f"VALUES {values} RETURNING task_id, official_id, kind, cycle",
+                    params,
+                ) as cur:
+                    won += [Claim(*r) for r in await cur.fetchall()]
         return won
 
     async def skip(self, claims: Sequence[Claim], now: datetime) -> None:
@@ -149,28 +155,24 @@ class FollowupQueries(StoreBase):
         )
         return {r[0]: r[1] for r in rows}
 
-    async def leader_unit(self, unit_id: int, directive_id: int) -> int | None:
-        """The unit whose leaders hear of a task: the directive's issuer, else the nearest
-        unit above with a leader."""
-        row = await self._one(
-            "SELECT d.issuer_unit_id FROM directives d WHERE d.id = ? AND EXISTS ("
-            " SELECT 1 FROM officials o WHERE o.unit_id = d.issuer_unit_id"
-            " AND o.role IN ('leader', 'admin'))",
-            (directive_id,),
+    async def leader_units(self) -> tuple[dict[int, int | None], set[int]]:
+        """The parent of every unit, and the units that have a leader or admin."""
+        parents = {r[0]: r[1] for r in await self._all("SELECT id, parent_id FROM units")}
+        led = await self._all(
+            "SELECT DISTINCT unit_id FROM officials WHERE role IN ('leader', 'admin')"
         )
-        if row is not None and row[0] is not None:
-            return int(row[0])
-        row = await self._one(
-            """WITH RECURSIVE up(id, depth) AS (
-                   SELECT parent_id, 1 FROM units WHERE id = ?
-                   UNION ALL SELECT u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.id
-                   WHERE up.depth < 32)
-               SELECT up.id FROM up WHERE up.id IS NOT NULL AND EXISTS (
-                   SELECT 1 FROM officials o WHERE o.unit_id = up.id AND o.role = 'leader')
-               ORDER BY up.depth LIMIT 1""",
-            (unit_id,),
+        return parents, {r[0] for r in led}
+
+    async def issuers(self, directive_ids: Sequence[int]) -> dict[int, int | None]:
+        """The unit that issued each of these directives, when known."""
+        if not directive_ids:
+            return {}
+        marks = ",".join("?" * len(directive_ids))
+        rows = await self._all(
+            f"SELECT id, issuer_unit_id FROM directives WHERE id IN ({marks})",
+            list(directive_ids),
         )
-        return int(row[0]) if row else None
+        return {r[0]: r[1] for r in rows}
 
     async def quiet_periods(self, official_ids: Sequence[int], now: datetime) -> list[Quiet]:
         """The quiet periods of these officials that have not ended by `now`."""
@@ -290,6 +292,10 @@ class FollowupQueries(StoreBase):
 
     # -- the weekly digest ---------------------------------------------------------------
 
+    async def digest_owed(self, week: str) -> bool:
+        """Whether the week's digests were owed already."""
+        return await self._one("SELECT 1 FROM digests WHERE week = ?", (week,)) is not None
+
     async def claim_digest(self, week: str, now: datetime) -> bool:
         """Take the week's digest (inside the caller's transaction); False if taken before."""
         async with self._transaction() as db:
@@ -359,13 +365,50 @@ class DigestQueries(StoreBase):
             "blocked": (f" AND ({blocked})", [f"%{w}%" for w in _BLOCKER_WORDS]),
             "no_report": (" AND lu.id IS NULL", []),
         }
-        found: dict[str, tuple[int, list[Any]]] = {}
-        for name, (where, params) in wheres.items():
-            sql = _TASK_VIEW_SQL + scope + where
-            count = await self._one(f"SELECT COUNT(*) FROM ({sql})", [*unit_ids, *params])
-            rows = await self._all(
-                sql + " ORDER BY t.deadline IS NULL, t.deadline, t.id LIMIT ?",
-                [*unit_ids, *params, limit],
-            )
-            found[name] = (int(count[0]), [_task_from_row(r) for r in rows])
+        # One query: each open task in scope tagged with the lists it belongs to, the first
+        # `limit` of each kept, with each list's full count.
+        tags = " UNION ALL ".join(
+            f"SELECT '{name}' AS tag, t.id AS id FROM tasks t"
+            " LEFT JOIN updates lu ON lu.id = (SELECT MAX(id) FROM updates WHERE task_id = t.id)"
+            + scope
+            + where
+            for name, (where, _) in wheres.items()
+        )
+        params: list[Any] = []
+        for _, extra in wheres.values():
+            params += [*unit_ids, *extra]
+        rows = await self._all(
+            f"WITH tagged AS ({tags}), ranked AS (SELECT tg.tag, tg.id,"
+            " ROW_NUMBER() OVER (PARTITION BY tg.tag ORDER BY t.deadline IS NULL, t.deadline,"
+            " t.id) AS n, COUNT(*) OVER (PARTITION BY tg.tag) AS total"
+            " FROM tagged tg JOIN tasks t ON t.id = tg.id)"
+            " SELECT tag, id, total FROM ranked WHERE n <= ? ORDER BY tag, n",
+            [*params, limit],
+        )
+        found: dict[str, tuple[int, list[Any]]] = {name: (0, []) for name in wheres}
+        views = (
+            {
+                v.id: v
+                for v in [
+                    _task_from_row(r)
+                    for r in await self._all(
+                        _TASK_VIEW_SQL + f" WHERE t.id IN ({','.join('?' * len(rows))})"
+                        if rows
+                        else "SELECT 1 WHERE 0",
+                        [r[1] for r in rows],
+                    )
+                ]
+            }
+            if rows
+            else {}
+        )
+        for tag, task_id, total in rows:
+            found[tag] = (total, [*found[tag][1], views[task_id]])
         return found
+
+    async def owed_messages(self) -> list[tuple[str, str, datetime]]:
+        """Every outbox message as (chat, text, when owed): for tests and the CLI."""
+        rows = await self._all("SELECT chat_id, reply, created_at FROM outbox ORDER BY id")
+        return [
+            (r[0], json.loads(r[1]).get("text", ""), datetime.fromisoformat(r[2])) for r in rows
+        ]

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.dates import is_working_day, working_day_on_or_after
+from bot.dates import is_working_day as _is_working_day
+from bot.dates import working_day_on_or_after
 from bot.followup.rules import Rules
+
+
+@lru_cache(maxsize=8192)
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a Vietnamese public holiday (cached: planning asks often)."""
+    return _is_working_day(day)
 
 
 def add_working_days(day: date, count: int) -> date:

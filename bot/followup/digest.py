@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.dates import working_day_on_or_after
+from bot.domain import Recipient
 from bot.followup.calendar import add_working_days, at_hour
 from bot.services import Services
 from bot.transports.contract import Reply
@@ -31,7 +32,7 @@ async def owe_digests(svc: Services, now: datetime) -> int:
     store = svc.store
     today = now.astimezone(svc.tz).date()
     # A digest is news for a day or two; one missed by a longer downtime is not sent late.
-    if now < due or today > add_working_days(due.date(), 1):
+    if now < due or today > add_working_days(due.date(), 1) or await store.digest_owed(week):
         return 0
     week_end = today + timedelta(days=6 - today.weekday())
     async with store.atomic():
@@ -39,20 +40,22 @@ async def owe_digests(svc: Services, now: datetime) -> int:
         if not await store.claim_digest(week, now):
             return 0
         outgoing = []
+        people: dict[int, list[Recipient]] = {}
+
+        async def reach(unit: int) -> list[Recipient]:
+            if unit not in people:
+                people[unit] = [p for p in await store.recipients(unit) if address(svc, p)]
+            return people[unit]
+
         for official_id, unit_id, role in await store.digest_readers():
-            person = next(
-                (p for p in await store.recipients(unit_id) if p.official_id == official_id), None
-            )
+            person = next((p for p in await reach(unit_id) if p.official_id == official_id), None)
             target = address(svc, person) if person is not None else None
             if person is None or target is None:
                 continue
             units = [unit_id] if role == "head" else await store.subtree(unit_id)
             lists = await store.digest_lists(units, today, week_end)
             open_units = await store.units_with_open_tasks(units)
-            reachable = {
-                u for u, _ in open_units if any(address(svc, p) for p in await store.recipients(u))
-            }
-            silent = [name for u, name in open_units if u not in reachable]
+            silent = [name for u, name in open_units if not await reach(u)]
             refused = await store.unreachable(units)
             if not any(count for count, _ in lists.values()) and not silent and not refused:
                 continue  # nothing needs attention: no message

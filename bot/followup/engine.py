@@ -72,8 +72,9 @@ async def sweep(svc: Services, now: datetime | None = None) -> SweepResult:
         return SweepResult()  # what falls outside working time waits for the next morning
     result = SweepResult(owed=await owe_digests(svc, now))
     eng = engine_of(svc)
+    audiences = _Audiences(svc)  # who is who does not change within a sweep
     while await svc.store.anything_due(now):
-        result += await _batch(svc, eng, now)
+        result += await _batch(svc, eng, now, audiences)
         await asyncio.sleep(0)  # let chat answers through between batches
     return result
 
@@ -96,20 +97,47 @@ class _Batch:
 
 
 class _Audiences:
-    """Who hears an item, looked up once per unit per batch."""
+    """Who hears an item, looked up once per unit per sweep."""
 
     def __init__(self, svc: Services) -> None:
         self._svc = svc
         self._units: dict[int, list[Recipient]] = {}
         self._roles: dict[int, str] = {}
-        self._leaders: dict[tuple[int, int], int | None] = {}
+        self._issuers: dict[int, int | None] = {}
+        self._tree: tuple[dict[int, int | None], set[int]] | None = None
+
+    async def prefetch(self, states: list[TaskState]) -> None:
+        """Look up the roles in the batch's units and its directives' issuers at once."""
+        store = self._svc.store
+        fresh = list({s.task.unit_id for s in states} - set(self._units))
+        self._roles.update(await store.roles_in(fresh))
+        directives = list({s.task.directive_id for s in states} - set(self._issuers))
+        self._issuers.update(await store.issuers(directives))
+        if self._tree is None:
+            self._tree = await store.leader_units()
 
     async def _of_unit(self, unit_id: int) -> list[Recipient]:
         if unit_id not in self._units:
             found = [p for p in await self._svc.store.recipients(unit_id) if address(self._svc, p)]
             self._units[unit_id] = found
-            self._roles.update(await self._svc.store.roles_in([unit_id]))
+            if any(p.official_id not in self._roles for p in found):
+                self._roles.update(await self._svc.store.roles_in([unit_id]))
         return self._units[unit_id]
+
+    def _leader_unit(self, task: TaskView) -> int | None:
+        # The directive's issuer, else the nearest unit above the task's with a leader.
+        assert self._tree is not None
+        parents, led = self._tree
+        issuer = self._issuers.get(task.directive_id)
+        if issuer is not None and issuer in led:
+            return issuer
+        unit, seen = parents.get(task.unit_id), set()
+        while unit is not None and unit not in seen:
+            if unit in led:
+                return unit
+            seen.add(unit)
+            unit = parents.get(unit)
+        return None
 
     async def of(self, owed: Owed, task: TaskView) -> list[Recipient]:
         """The officials an item goes to (reachable on a running platform)."""
@@ -123,10 +151,7 @@ class _Audiences:
             ]
             if heads:
                 return heads
-        key = (task.unit_id, task.directive_id)
-        if key not in self._leaders:
-            self._leaders[key] = await self._svc.store.leader_unit(task.unit_id, task.directive_id)
-        unit = self._leaders[key]
+        unit = self._leader_unit(task)
         if unit is None:
             return []
         people = await self._of_unit(unit)
@@ -137,12 +162,12 @@ class _Audiences:
         return [p.official_id for people in self._units.values() for p in people]
 
 
-async def _batch(svc: Services, eng: Engine, now: datetime) -> SweepResult:
+async def _batch(svc: Services, eng: Engine, now: datetime, audiences: _Audiences) -> SweepResult:
     store = svc.store
     async with store.atomic():
         await store.begin_write()
         states = await store.due_tasks(now, BATCH)
-        audiences = _Audiences(svc)
+        await audiences.prefetch(states)
         batch = _Batch()
         wanted: list[tuple[TaskState, Owed, list[Recipient]]] = []
         plans: list[_Next] = []

@@ -143,9 +143,9 @@ def _checkins(state: TaskState, today: date, eng: Engine) -> list[_Event]:
     base_at = max(state.created_at, last) if last is not None else state.created_at
     base = local_today(base_at, eng.tz)
     every = max(eng.rules.checkin_days, 1)
-    found, k = [], 1
+    found, k, day = [], 1, base
     while True:
-        day = add_working_days(base, every * k)
+        day = add_working_days(day, every)
         owed = Owed(f"checkin-{k}", base.isoformat(), "unit", 0, None)
         found.append(_Event(at_hour(day, eng.nudge_hour, eng.tz), owed))
         if day > today:
