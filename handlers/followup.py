@@ -43,7 +43,7 @@ async def _snooze(svc: Services, me: Official, task_id: int, when: str) -> list[
     except DateError as exc:
         return error(svc, exc.code, text=when)
     await svc.store.add_quiet(me.id, task.id, "snooze", until, svc.now())
-    return _answer(svc, "snoozed", task_id=task.id, until=until.astimezone(svc.tz))
+    return _answer(svc, "snoozed", number=task.id, until=until.astimezone(svc.tz))
 
 
 async def mute(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
@@ -60,13 +60,13 @@ async def mute(svc: Services, req: Request, me: Official, args: str) -> list[Rep
         return error(svc, exc.code, text=rest)
     if ask.lift:
         lifted = await svc.store.lift_quiet(me.id, task_id)
-        return _answer(svc, "unmuted", task_id=task_id, count=lifted)
+        return _answer(svc, "unmuted", number=task_id, count=lifted)
     if task_id is None and ask.until is None:
         return _answer(svc, "mute_usage")
     until = day_after(svc, ask.until) if ask.until else None
     kind = "leave" if task_id is None else "mute"
     await svc.store.add_quiet(me.id, task_id, kind, until, svc.now())
-    return _answer(svc, "muted", task_id=task_id, until=ask.until)
+    return _answer(svc, "muted", number=task_id, until=ask.until)
 
 
 async def extend(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
@@ -85,10 +85,10 @@ async def extend(svc: Services, req: Request, me: Official, args: str) -> list[R
         return error(svc, "missing_date" if not when else exc.code, task_id=task_id, text=when)
     reason = reason.strip()[:_MAX_REASON]
     if not reason:
-        return _answer(svc, "extension_needs_reason", task_id=task_id)
+        return _answer(svc, "extension_needs_reason", number=task_id)
     deciders = await _deciders(svc, me, task.unit_id, task.directive_id)
     if not deciders:
-        return _answer(svc, "no_decider", task_id=task_id)
+        return _answer(svc, "no_decider", number=task_id)
     ext_id = await svc.store.add_extension(task_id, me.id, wanted, reason, svc.now())
     ctx: dict[str, Any] = {"task": task, "wanted": wanted, "reason": reason, "asker": me.name}
     labels = ("✅ Đồng ý", "❌ Từ chối") if svc.locale == "vi" else ("✅ Grant", "❌ Refuse")
@@ -106,7 +106,7 @@ async def extend(svc: Services, req: Request, me: Official, args: str) -> list[R
         for p in deciders
     ]
     names = ", ".join(p.name for p in deciders)
-    return [*_answer(svc, "extension_sent", task_id=task_id, names=names, wanted=wanted), *asks]
+    return [*_answer(svc, "extension_sent", number=task_id, names=names, wanted=wanted), *asks]
 
 
 async def _deciders(
@@ -152,8 +152,8 @@ async def _choose_period(svc: Services, me: Official, task_id: int, period: str)
     if task is None or not me.is_leader or not await can_see(svc.store, me, task):
         return error(svc, "no_such_task", task_id=task_id)
     if not await svc.store.set_recurrence(task_id, period):
-        return _answer(svc, "period_known", task_id=task_id)
-    return _answer(svc, "period_set", task_id=task_id, period=period)
+        return _answer(svc, "period_known", number=task_id)
+    return _answer(svc, "period_set", number=task_id, period=period)
 
 
 async def _decide(svc: Services, me: Official, ext_id: int, granted: bool) -> list[Reply]:
@@ -163,7 +163,7 @@ async def _decide(svc: Services, me: Official, ext_id: int, granted: bool) -> li
         return error(svc, "not_head")
     async with svc.store.atomic():
         if not await svc.store.decide_extension(ext_id, granted, me.id, svc.now()):
-            return _answer(svc, "extension_closed", task_id=task.id)
+            return _answer(svc, "extension_closed", number=task.id)
         asker = next(
             (
                 p

@@ -55,7 +55,7 @@ SAMPLES = {
         "today": TODAY,
     },
     "period_buttons": {},
-    "followup_reply": {"code": "period_set", "task_id": 3, "period": "yearly"},
+    "followup_reply": {"code": "period_set", "number": 3, "period": "yearly"},
     "snooze_buttons": {},
     "summary": {"scope": "UBND", "directives": [], "today": TODAY},
     "import_preview": {"file_name": "kh.docx", "plans": []},
