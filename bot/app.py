@@ -44,6 +44,7 @@ def services(settings: Settings, store: Store, clock: Callable[[], datetime] = u
         locale=settings.locale,
         nudge_days=tuple(settings.nudge_days),
         nudge_hour=settings.nudge_hour,
+        rules=settings.rules,
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.followup.rules import Rules
 
 
 class Settings(BaseSettings):
@@ -31,6 +34,16 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     admin_chat_id: int | None = None
+    # The follow-up engine (counts are Vietnamese working days).
+    work_start: time = time(7, 30)
+    work_end: time = time(17, 0)
+    report_grace_days: int = Field(default=1, ge=0, le=30)
+    checkin_days: int = Field(default=10, ge=1, le=250)
+    overdue_every: int = Field(default=3, ge=1, le=60)
+    escalate_head_after: int = Field(default=5, ge=1, le=250)
+    escalate_leader_after: int = Field(default=10, ge=1, le=250)
+    digest_weekday: int | None = Field(default=0, ge=0, le=6)
+    digest_hour: int = Field(default=8, ge=0, le=23)
 
     @field_validator("tz")
     @classmethod
@@ -45,6 +58,21 @@ class Settings(BaseSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def rules(self) -> Rules:
+        """The follow-up rules these settings describe."""
+        return Rules(
+            work_start=self.work_start,
+            work_end=self.work_end,
+            report_grace_days=self.report_grace_days,
+            checkin_days=self.checkin_days,
+            overdue_every=self.overdue_every,
+            escalate_head_after=self.escalate_head_after,
+            escalate_leader_after=self.escalate_leader_after,
+            digest_weekday=self.digest_weekday,
+            digest_hour=self.digest_hour,
+        )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.dates import local_today
+from bot.followup.rules import Rules
 from storage import Store
 
 
@@ -26,6 +27,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     nudge_days: Sequence[int] = (7, 3, 1)
     nudge_hour: int = 8
+    rules: Rules = Rules()
     max_note_length: int = 4096
     admins: Sequence[str] = field(default_factory=tuple)
     # The chat platforms running in this process: messages are owed only where they can go.

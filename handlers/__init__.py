@@ -8,7 +8,7 @@ from bot.domain import Official
 from bot.progress import keyword_command, split_task_ref
 from bot.services import Services
 from bot.transports import Reply, Request
-from handlers import buttons, imports, registration, summaries, tasks, updates
+from handlers import buttons, followup, imports, registration, summaries, tasks, updates
 from handlers.base import LEVELS, ButtonHandler, Command, error, refusal, say
 from messages import LOCALES, render
 
@@ -17,6 +17,7 @@ COMMANDS: list[Command] = [
     *tasks.COMMANDS,
     *updates.COMMANDS,
     *summaries.COMMANDS,
+    *followup.COMMANDS,
 ]
 _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
 
@@ -37,6 +38,7 @@ BUTTONS: dict[str, ButtonHandler] = {
     **buttons.BUTTONS,
     **tasks.BUTTONS,
     "sum": summaries.open_part,
+    **{prefix.rstrip(":"): followup.button for prefix in followup.BUTTONS},
 }
 
 
@@ -111,6 +113,9 @@ async def _file(svc: Services, req: Request, me: Official) -> list[Reply]:
 async def _reply(svc: Services, req: Request, me: Official, message_id: str) -> list[Reply]:
     task_id = await svc.store.task_of_message(req.platform, req.chat_id, message_id)
     if task_id is not None:
+        wanted = await svc.store.expectation_of_message(req.platform, req.chat_id, message_id)
+        if wanted == "extend" and req.attachment is None:
+            return await followup.extend(svc, req, me, f"#{task_id} {req.text.strip()}")
         return await updates.reply(svc, req, me, task_id)
     pending_id = await svc.store.import_of_message(req.platform, req.chat_id, message_id)
     if pending_id is not None:

@@ -48,6 +48,7 @@ def say(
     force_reply: bool = False,
     edit_of: str | None = None,
     toast: str | None = None,
+    expects: str | None = None,
     **context: Any,
 ) -> Reply:
     """A reply rendered from a template in the user's language."""
@@ -60,6 +61,7 @@ def say(
         force_reply=force_reply,
         edit_of=edit_of,
         toast=toast,
+        expects=expects,
     )
 
 

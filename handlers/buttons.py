@@ -11,6 +11,7 @@ from bot.tasks import TaskError, can_see, task_of
 from bot.transports import Reply, Request
 from handlers import tasks, updates
 from handlers.base import refusal, say, toast
+from messages import render
 
 _TASK_BUTTON = re.compile(r"t:(done|note|ext|snz|show|reopen):([0-9]{1,9})")
 _USE_NOTE = re.compile(r"t:use:([0-9]{1,9}):([A-Za-z0-9_-]{1,40})")
@@ -47,7 +48,24 @@ async def on_task_button(svc: Services, req: Request, me: Official) -> list[Repl
     if action == "note":
         ask = toast(svc, "note", task_id=task_id)
         return [say(svc, "ask_note", task_id=task_id, task=task, force_reply=True, toast=ask)]
-    return [say(svc, "how_to", action=action, task=task)]
+    if action == "snz":
+        days = render("snooze_buttons", svc.locale).split("|")
+        choices = tuple(
+            (label, f"snz:{task_id}:{n}") for label, n in zip(days, (1, 3), strict=False)
+        )
+        return [say(svc, "how_to", buttons=choices, action=action, task=task)]
+    # More time: the date and the reason come as a reply to this question.
+    return [
+        say(
+            svc,
+            "how_to",
+            task_id=task_id,
+            force_reply=True,
+            expects="extend",
+            action=action,
+            task=task,
+        )
+    ]
 
 
 async def _use_note(

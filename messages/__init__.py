@@ -58,3 +58,17 @@ def render(template: str, locale: str = DEFAULT_LOCALE, /, **context: Any) -> st
     if locale not in LOCALES:
         locale = DEFAULT_LOCALE
     return environment().get_template(f"{locale}/{template}.j2").render(**context).strip()
+
+
+def task_buttons(locale: str, task_id: int) -> tuple[tuple[str, str], ...]:
+    """The buttons of a message about one task: done, report, more time, later, details."""
+    keys = (
+        ("done", "done"),
+        ("note", "note"),
+        ("extend", "ext"),
+        ("snooze", "snz"),
+        ("show", "show"),
+    )
+    return tuple(
+        (render("button", locale, key=key), f"t:{action}:{task_id}") for key, action in keys
+    )

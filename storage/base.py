@@ -59,10 +59,10 @@ class StoreBase:
                 _IN_TRANSACTION.reset(token)
             await self._db.commit()
 
+    # One round trip to the database thread per query, not three (execute, fetch, close).
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self._db.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        rows = await self._db.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self._db.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        return list(await self._db.execute_fetchall(sql, tuple(params)))

@@ -68,6 +68,7 @@ def _reply_json(reply: Reply) -> str:
             "edit_of": reply.edit_of,
             "force_reply": reply.force_reply,
             "ask_contact": reply.ask_contact,
+            "expects": reply.expects,
         },
         ensure_ascii=False,
     )
@@ -84,6 +85,7 @@ def _reply_of(raw: str, files: tuple[OutFile, ...]) -> Reply:
         edit_of=data.get("edit_of"),
         force_reply=bool(data.get("force_reply")),
         ask_contact=bool(data.get("ask_contact")),
+        expects=data.get("expects"),
     )
 
 
@@ -335,6 +337,13 @@ class MailboxQueries(StoreBase):
             (platform, chat_id, str(message_id)),
         )
         return row[0] if row else None
+
+    async def expectation_of_message(
+        self, platform: str, chat_id: str, message_id: str
+    ) -> str | None:
+        """What a reply to this bot message means, if it asked for something in particular."""
+        found = await self._linked("reply", platform, chat_id, message_id)
+        return json.loads(found).get("expects") if found else None
 
     async def task_of_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
         """The task a bot message was about, if it was about one."""

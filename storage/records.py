@@ -83,6 +83,8 @@ class PendingImport:
 
 
 def _task_from_row(row: Sequence[Any]) -> TaskView:
+    # The first twelve columns are enough for the sweep; lists also show the directive's name.
+    more = tuple(row[12:17]) if len(row) >= 17 else (None,) * 5
     return TaskView(
         id=row[0],
         directive_id=row[1],
@@ -96,11 +98,11 @@ def _task_from_row(row: Sequence[Any]) -> TaskView:
         last_note=row[9],
         last_percent=row[10],
         last_update_at=datetime.fromisoformat(row[11]) if row[11] else None,
-        last_status=row[12],
-        directive_kind=row[13],
-        directive_issuer=row[14],
-        directive_date=_date(row[15]),
-        directive_subject=row[16],
+        last_status=more[0],
+        directive_kind=more[1],
+        directive_issuer=more[2],
+        directive_date=_date(more[3]),
+        directive_subject=more[4],
     )
 
 

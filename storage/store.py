@@ -11,6 +11,7 @@ import aiosqlite
 
 from storage.dbfile import check_file
 from storage.directives import DirectiveQueries
+from storage.followups import DigestQueries, FollowupQueries
 from storage.mailbox import InboxRow, Incoming, MailboxQueries, OutboxRow, Outgoing
 from storage.migrate import upgrade
 from storage.nudges import NudgeQueries
@@ -34,7 +35,14 @@ __all__ = [
 
 
 class Store(
-    OrgQueries, DirectiveQueries, ProgressQueries, NudgeQueries, MailboxQueries, ReportQueries
+    OrgQueries,
+    DirectiveQueries,
+    ProgressQueries,
+    NudgeQueries,
+    MailboxQueries,
+    FollowupQueries,
+    DigestQueries,
+    ReportQueries,
 ):
     """All reads and writes of dondoc's data, over one aiosqlite connection."""
 

@@ -457,9 +457,12 @@ class FaultRun:
         with contextlib.closing(_ro(self.db)) as db:
             texts = [t for (t,) in db.execute("SELECT text FROM updates")]
             rows = db.execute("SELECT chat_id, reply, key, bulk, state FROM outbox").fetchall()
-            owed_nudges = db.execute("SELECT COUNT(*) FROM nudges WHERE state = 'sent'").fetchone()[
-                0
-            ]
+            # A follow-up message covers every nudge claimed for one official at one moment.
+            owed_nudges = db.execute(
+                "SELECT COUNT(DISTINCT official_id) FROM nudges WHERE state = 'sent'"
+                " AND official_id NOT IN (SELECT official_id FROM outbox"
+                " WHERE key LIKE 'followup:%' OR key LIKE 'nudge:%')"
+            ).fetchone()[0]
             linked = set(db.execute("SELECT chat_id, message_id FROM message_links"))
             confirmed = db.execute(
                 "SELECT COUNT(*) FROM pending_imports WHERE state = 'confirmed'"
@@ -499,9 +502,7 @@ class FaultRun:
             elif answered == 0:
                 r.notes_unanswered += 1
         self._count_owed(rows)
-        r.nudges_without_row = owed_nudges - sum(
-            1 for row in rows if (row[2] or "")[:6] == "nudge:"
-        )
+        r.nudges_without_row = owed_nudges
         r.imports_confirmed = confirmed
         told = {(m.chat_id, m.text) for m in self.fake.sent if "Nhiệm vụ mới cho" in m.text}
         r.announcements_missing = max(0, expected_told - len(told))

@@ -10,6 +10,8 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.domain import Evidence, Identity, Note, Official, TaskStatus, TaskView
+from bot.followup.engine import Line
+from bot.followup.plan import Owed
 from bot.invites import Invite
 from bot.reach import UnitReach
 from bot.reports.figures import Counts, Figures, Part
@@ -113,7 +115,21 @@ SAMPLES = {
     "evidence_saved": {"task": TASK, "kind": "photo", "file": {"file_name": "a.jpg", "size": 2048}},
     "duplicate_update": {"task": TASK},
     "deadline_set": {"task": TASK, "deadline": TODAY},
-    "nudge": {"task": TASK, "kind": "before-3", "days": 3},
+    "nudge": {
+        "lines": [Line(Owed("before-3", "2026-11-30", "unit", 3, TODAY), TASK)],
+        "today": TODAY,
+    },
+    "digest": {
+        "week": "2026-W48",
+        "lists": {"overdue": (11, [TASK]), "due_this_week": (0, []), "blocked": (1, [TASK])}
+        | {"no_report": (0, [])},
+        "silent": ["Phòng Y tế"],
+        "refused": [("Phòng Nội vụ", "An")],
+        "today": TODAY,
+    },
+    "period_buttons": {},
+    "followup_reply": {"code": "period_set", "number": 3, "period": "yearly"},
+    "snooze_buttons": {},
     "summary": SUMMARY,
     "summary_button": {"part": FIGURES.units[0], "kind": "unit"},
     "report_sent": {"f": FIGURES},

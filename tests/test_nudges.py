@@ -6,7 +6,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.domain import Official, TaskStatus
+from bot.followup.rules import Rules
 from bot.nudges import plan, slots
 from bot.roster import import_roster, load_roster
 from bot.services import Services
@@ -17,6 +20,14 @@ from tests.conftest import EXAMPLES, TZ, Clock, add_directive
 from tests.recorder import Recorder
 
 DEADLINE = date(2026, 12, 4)  # a Friday
+
+
+@pytest.fixture
+def svc(store: Store, clock: Clock) -> Services:
+    """Services without the weekly digest: these tests count nudges alone."""
+    return Services(
+        store=store, tz=TZ, clock=clock, platforms=("telegram",), rules=Rules(digest_weekday=None)
+    )
 
 
 async def send_due(svc: Services, recorder: Recorder, now: datetime | None = None) -> int:
@@ -84,10 +95,22 @@ async def test_restart_neither_loses_nor_repeats(tmp_path: Path, clock: Clock) -
         await _setup(store, clock, roster)
         clock.set_local(date(2026, 11, 27))
         # Owed, then the process dies before anything is sent.
-        svc = Services(store=store, tz=TZ, clock=clock, platforms=("telegram",))
+        svc = Services(
+            store=store,
+            tz=TZ,
+            clock=clock,
+            platforms=("telegram",),
+            rules=Rules(digest_weekday=None),
+        )
         assert (await sweep(svc)).owed == 2
     async with Store.open(path) as store:  # the bot restarts
-        svc = Services(store=store, tz=TZ, clock=clock, platforms=("telegram",))
+        svc = Services(
+            store=store,
+            tz=TZ,
+            clock=clock,
+            platforms=("telegram",),
+            rules=Rules(digest_weekday=None),
+        )
         assert await send_due(svc, recorder) == 2  # what was owed is sent, once
         assert await send_due(svc, recorder) == 0
         clock.set_local(date(2026, 12, 1))  # down over the weekend; back on Tuesday

@@ -136,6 +136,8 @@ class Reply:
     ask_contact: bool = False
     # A short notice on the button that was pressed; a Reply with only this is not a message.
     toast: str | None = None
+    # What a reply to this message means, when not a progress note ("extend": a date and why).
+    expects: str | None = None
 
     @property
     def is_message(self) -> bool:
