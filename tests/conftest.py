@@ -143,10 +143,11 @@ async def link(
     task_id: int | None = None,
     pending_id: int | None = None,
     platform: str = "console",
+    expects: str | None = None,
 ) -> None:
     """Send a bot message about a task or an import through the outbox, as message `id`."""
     now = datetime(2026, 11, 23, 2, tzinfo=UTC)
-    reply = Reply("…", task_id=task_id, pending_id=pending_id)
+    reply = Reply("…", task_id=task_id, pending_id=pending_id, expects=expects)
     await store.enqueue([Outgoing(platform, chat_id, reply)], now)
     for row in await store.claim_outgoing([platform], now, timedelta(seconds=60), 100):
         await store.piece_sent(row.id, platform, chat_id, str(message_id), 1)

@@ -158,3 +158,24 @@ async def test_heads_see_who_cannot_be_reached_and_members_cannot(
     assert "Phòng Văn hóa" in head or "tất cả" in head
     member = await Chat(svc, roster["Huỳnh Ngọc Mai"].id).text("/chuakichhoat")
     assert "Chỉ trưởng đơn vị" in member
+
+
+async def test_more_time_and_later_buttons_lead_to_their_requests(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    mai = roster["Huỳnh Ngọc Mai"]
+    press = Request("console", str(mai.id), str(mai.id), callback=f"t:ext:{task}", callback_id="c1")
+    [asked] = await dispatch(svc, press)
+    assert asked.force_reply and asked.expects == "extend" and asked.task_id == task
+    await link(svc.store, str(mai.id), 81, task_id=task, expects="extend")
+    answer = Request(
+        "console", str(mai.id), str(mai.id), "30/6/2027 chờ bố trí kinh phí", "m-9",
+        reply_to_message_id="81",
+    )  # fmt: skip
+    sent, *asks = await dispatch(svc, answer)
+    assert "Võ Thanh Tâm" in sent.text  # the head decides
+    assert [a.to.name for a in asks if a.to] == ["Võ Thanh Tâm"]
+    assert await svc.store.update_count(task) == 0  # a request, not a progress note
+    later = Request("console", str(mai.id), str(mai.id), callback=f"t:snz:{task}", callback_id="c2")
+    [choices] = await dispatch(svc, later)
+    assert [data for _, data in choices.buttons] == [f"snz:{task}:1", f"snz:{task}:3"]
