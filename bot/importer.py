@@ -65,17 +65,18 @@ class PlannedDirective:
         return self.state == "same"
 
     def tasks(self) -> list[NewTask]:
-        """One task per matched unit per assignment."""
+        """One task per matched unit per assignment; addressees that execute a decision get none."""
         return [
             NewTask(
                 unit_id=unit.id,
-                role=a.parsed.role,
+                role="unspecified" if a.parsed.role == "execute" else a.parsed.role,
                 text="\n".join(a.parsed.tasks) or a.parsed.unit,
                 deadline=a.deadline,
                 recurrence=a.parsed.recurrence,
                 report_to=a.parsed.report_to,
             )
             for a in self.assignments
+            if a.parsed.role != "execute"
             for unit in a.units
         ]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Role = Literal["lead", "coordinate", "unspecified"]
+Role = Literal["lead", "coordinate", "execute", "unspecified"]
 
 
 @dataclass(frozen=True)
