@@ -1,4 +1,16 @@
-"""Parse the plain text of a directive file into one ParsedDocument per document."""
+"""Parse the plain text of a directive file into one ParsedDocument per document.
+
+The parser is a pipeline; ``parse_text`` at the bottom runs it, one stage a line:
+
+1. normalise: cut a web copy's document out of the page (``webcopy``), join dates broken
+   over lines, then clean and tag every line (``lines``);
+2. split documents: one line range per number line (``_split``);
+3. header: issuer, number, date, kind, subject, recipients, signer (``header``, with the
+   page's metadata block where the letterhead is missing);
+4. structure: paragraphs with their markers — sections, Điều, table rows (``reflow``);
+5. assignment sentences, their units and their dates (``assignments``, ``units``, ``dates``);
+6. links between the documents of one file (copies, parents cited by another document).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +34,7 @@ from .refs import (
     unique_references,
 )
 from .units import is_unit_start
+from .webcopy import PageMeta, Source, unwrap
 
 __all__ = [
     "deadline_from_text",
@@ -75,6 +88,21 @@ class _Doc:
     speaks_for: str | None
     # Every document the subject and body cite, with whatever date and issuer they give.
     mentions: list[Reference]
+
+
+_BROKEN_DATE_RES = (
+    (re.compile(r"\b(ngày|tháng|năm)[ \t]*\n[ \t]*(\d)"), r"\1 \2"),
+    (re.compile(r"\b((?:ngày|tháng)[ \t]+\d{1,2})[ \t]*\n[ \t]*(tháng|năm)\b"), r"\1 \2"),
+)
+
+
+def normalise(text: str) -> Source:
+    """Stage 1: the document's own text (out of a web page) with dates joined across lines."""
+    source = unwrap(text)
+    joined = source.text
+    for pattern, repl in _BROKEN_DATE_RES:
+        joined = pattern.sub(repl, joined)
+    return replace(source, text=joined)
 
 
 def _split(lines: Lines) -> list[tuple[int, int]]:
@@ -176,7 +204,35 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
     return refs
 
 
-def _parse_document(lines: Lines, lo: int, hi: int) -> _Doc:
+_LOCAL_SYMBOL_RE = re.compile(r"(?:^|-)UBND(?:-|$)")
+
+
+def _fill_from_meta(h: Header, meta: PageMeta | None) -> None:
+    """Number, date and kind from a web page's metadata block where the letterhead has none."""
+    if meta is None:
+        return
+    if h.number is None and h.symbol is None and meta.number:
+        got = parse_number_line(f"Số: {meta.number}")
+        if got:
+            h.number, h.symbol = got
+    if h.date is None and h.date_partial is None and meta.date:
+        h.date = parse_vn_date(meta.date)[0]
+    if h.kind_title is None and meta.kind:
+        h.kind_title = meta.kind
+
+
+def _issuer_from_meta(h: Header, meta: PageMeta | None) -> str | None:
+    """A people's committee named from the page's place of issue ("Thành phố Hồ Chí Minh")."""
+    if meta is None or not meta.issuer or not h.symbol or not _LOCAL_SYMBOL_RE.search(h.symbol):
+        return None
+    place = meta.issuer
+    if not fold(place).startswith(("tỉnh ", "thành phố ")):
+        return None
+    return f"ỦY BAN NHÂN DÂN {place.upper()}"
+
+
+def _parse_document(lines: Lines, lo: int, hi: int, meta: PageMeta | None = None) -> _Doc:
+    """Stages 3 to 5 for the document in lines[lo:hi]: header, structure, assignments."""
     h = Header()
     walk(lines, lo, hi, h)
     anchor = next((i for i in range(lo, hi) if lines.tags[i] is Tag.NUMBER), None)
@@ -189,10 +245,11 @@ def _parse_document(lines: Lines, lo: int, hi: int) -> _Doc:
                 if pd:
                     h.place, h.date, h.date_partial = pd
                     break
+    _fill_from_meta(h, meta)
     paras = _body(lines, lo, hi, h.used)
     issuer, parent_issuer = issuer_from_orgs(h.orgs)
     if issuer is None:
-        issuer = _issuer_from_body(paras, h.place)
+        issuer = _issuer_from_body(paras, h.place) or _issuer_from_meta(h, meta)
     signer, signer_title = signature(lines, lo, hi, h.used)
     body_text = " ".join(p.text for p in paras)
     subject = h.subject
@@ -266,10 +323,15 @@ def _link_copies(docs: list[_Doc], mentions: list[Reference]) -> list[ParsedDocu
 
 def parse_text(text: str) -> list[ParsedDocument]:
     """One ParsedDocument per document in the plain text of a file, in file order."""
-    lines = read_lines(text)
+    source = normalise(text)
+    lines = read_lines(source.text)
     if all(t is Tag.BLANK for t in lines.tags):
         return []
-    docs = [_parse_document(lines, lo, hi) for lo, hi in _split(lines)]
+    spans = _split(lines)
+    docs = [
+        _parse_document(lines, lo, hi, source.meta if k == 0 else None)
+        for k, (lo, hi) in enumerate(spans)
+    ]
     mentions = [r for d in docs for r in d.mentions]
     out = _link_copies(docs, mentions)
     return [replace(p, parents=tuple(fill_references(p.parents, mentions))) for p in out]

@@ -1,0 +1,132 @@
+"""Web copies of documents: the page's metadata block, the document cut out of the site text.
+
+Law portals print a metadata table ("Số hiệu:", "Ngày ban hành:") above the document, lay
+the letterhead out as table cells between lines holding only "|", wrap every line near 80
+columns even inside bold or italic spans ("**CỘNG HÒA XÃ HỘI\\nCHỦ NGHĨA VIỆT NAM**"), and
+follow the document with related documents, footers and notices. This stage gives the
+document's own text and the metadata, which later stages use where the letterhead is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import fold
+
+_META_LABELS = {
+    "số hiệu": "number",
+    "loại văn bản": "kind",
+    "nơi ban hành": "issuer",
+    "người ký": "signer",
+    "ngày ban hành": "date",
+}
+_LAST_META = ("tình trạng", "số công báo", "ngày công báo", "ngày hiệu lực")
+_TRAILER_RE = re.compile(
+    r"^(?:Công văn|Quyết định|Công điện|Thông báo|Chỉ thị|Kế hoạch|Nghị quyết|Thông tư"
+    r"|Nghị định|Hướng dẫn|Kết luận|Chương trình|Báo cáo|Luật)\s+\d[\w./-]*\s.*\bban hành$"
+)
+_SITE_END = ("## Văn bản liên quan", "Văn bản này chưa cập nhật nội dung Tiếng Anh")
+_FOOTNOTE_MARK_RE = re.compile(r"\[(?:\d{1,3}|[ivxl]{1,6})\]")
+# A span of emphasis longer than this is a page's layout, not a wrapped heading or cell.
+_SPAN_LINES = 5
+_SPAN_CHARS = 400
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What a portal's metadata block says about the document, as written there."""
+
+    number: str | None = None
+    kind: str | None = None
+    issuer: str | None = None
+    signer: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """The text of the document itself, and the page's metadata when it was a web copy."""
+
+    text: str
+    meta: PageMeta | None = None
+
+
+def _label(line: str) -> str | None:
+    s = line.replace("*", "").strip()
+    return fold(s[:-1]) if s.endswith(":") and len(s) <= 30 else None
+
+
+def _value_after(lines: list[str], i: int) -> tuple[str | None, int]:
+    """The first line after i that is not a cell rule or blank, and its index."""
+    for j in range(i + 1, min(i + 5, len(lines))):
+        s = lines[j].replace("*", "").strip()
+        if s and s != "|":
+            return s, j
+    return None, i
+
+
+def read_meta(lines: list[str]) -> tuple[PageMeta | None, int]:
+    """The metadata block of a web copy and the line after it (0 when there is none)."""
+    found: dict[str, str] = {}
+    end = 0
+    for i, line in enumerate(lines[:200]):
+        label = _label(line)
+        if label is None:
+            continue
+        if label in _META_LABELS or label in _LAST_META:
+            value, j = _value_after(lines, i)
+            if value is not None and label in _META_LABELS:
+                found.setdefault(_META_LABELS[label], value)
+            end = j + 1
+    if "number" not in found:
+        return None, 0
+    return PageMeta(**found), end
+
+
+def _document_end(lines: list[str], start: int) -> int:
+    for i in range(start, len(lines)):
+        s = lines[i].strip()
+        if s.startswith(_SITE_END) or _TRAILER_RE.match(s):
+            return i
+    return len(lines)
+
+
+def _join_spans(lines: list[str]) -> list[str]:
+    """Lines wrapped inside one bold or italic span joined back into one line."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        j = i
+        if _open(line):
+            for k in range(i + 1, min(i + _SPAN_LINES, len(lines))):
+                if not lines[k].strip() or lines[k].strip() == "|":
+                    break
+                joined = " ".join(x.strip() for x in lines[i : k + 1])
+                if len(joined) > _SPAN_CHARS:
+                    break
+                if not _open(joined):
+                    line, j = joined, k
+                    break
+        out.append(line)
+        i = j + 1
+    return out
+
+
+def _open(line: str) -> bool:
+    """True when a bold or an italic span opens on the line and does not close there."""
+    bold = line.count("**")
+    return bold % 2 == 1 or line.replace("**", "").count("*") % 2 == 1
+
+
+def unwrap(text: str) -> Source:
+    """The document inside a web page's text, with its metadata; other text as it is."""
+    lines = text.split("\n")
+    meta, start = read_meta(lines)
+    cells = sum(1 for x in lines if x.strip() == "|")
+    if meta is None and cells * 20 < len(lines):
+        return Source(text)
+    end = _document_end(lines, start)
+    body = ["" if x.strip() == "|" else _FOOTNOTE_MARK_RE.sub("", x) for x in lines[start:end]]
+    return Source("\n".join(_join_spans(body)), meta)
