@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .dates import cell_deadline, deadline_from_text
+from .execution import execution_clause
 from .model import ParsedAssignment, Role
 from .normalize import fold, squash, strip_marks
 from .reflow import Para, split_sentences
@@ -276,6 +277,11 @@ class _Reader:
             self.row(p)
             return
         self.columns = None
+        executes = execution_clause(p.text)
+        if executes is not None:
+            self.close()
+            self.assignments.append(executes)
+            return
         if p.kind == "roman" or (p.kind == "caps" and any(k in _bare(head) for k in _IMPL)):
             self.close()
             self.region = _region_of(p.text)

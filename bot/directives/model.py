@@ -33,6 +33,17 @@ class ParsedAssignment:
     recurrence_text: str | None = None
     report_to: str | None = None
     report_via: str | None = None
+    # A coordinator's own assignment names the lead unit whose task it shares.
+    coordinates_for: str | None = None
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """A sentence that addresses a unit with an action verb but gave no assignment."""
+
+    line: int
+    unit: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class ParsedDocument:
     parents: tuple[Reference, ...] = ()
     assignments: tuple[ParsedAssignment, ...] = ()
     sections: tuple[str, ...] = ()
+    unassigned: tuple[Unassigned, ...] = ()
     text: str = field(default="", repr=False)
 
     @property
@@ -103,8 +115,12 @@ class ParsedDocument:
                     "recurrence_text": a.recurrence_text,
                     "report_to": a.report_to,
                     "report_via": a.report_via,
+                    "coordinates_for": a.coordinates_for,
                 }
                 for a in self.assignments
             ],
             "sections": list(self.sections),
+            "unassigned": [
+                {"line": u.line, "unit": u.unit, "text": u.text} for u in self.unassigned
+            ],
         }

@@ -77,8 +77,9 @@ _NOT_UNIT_AFTER = {
 _BARE_VERBS = {strip_marks(v) for v in _VERBS if " " in v}
 # A person's title before the unit they head: "Giám đốc Sở Y tế", "Chủ tịch UBND các xã".
 _TITLE_RE = re.compile(
-    r"^(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch|giám đốc|thủ trưởng|hiệu trưởng|chỉ huy trưởng"
-    r"|cục trưởng|chi cục trưởng|viện trưởng|chánh|trưởng)\s+"
+    r"^(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch|(?:tổng\s+)?giám đốc|thủ trưởng|hiệu trưởng"
+    r"|chỉ huy trưởng|bộ trưởng|thứ trưởng|vụ trưởng|(?:tổng\s+)?cục trưởng|chi cục trưởng"
+    r"|viện trưởng|chánh|trưởng)\s+"
 )
 # "các Sở: Tài chính, Xây dựng" names one kind of unit, then the proper names that follow it.
 _FACTOR_HEAD_RE = re.compile(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalize import fold
+from .lines import MARKER_RE
+from .normalize import fold, is_caps
 
 _META_LABELS = {
     "số hiệu": "number",
@@ -114,6 +115,32 @@ def _join_spans(lines: list[str]) -> list[str]:
     return out
 
 
+_ENDS_RE = re.compile(r"(?:[.;:!?]|\./\.)\s*$")
+_LONE_MARKER_RE = re.compile(r"^(?:Điều\s+\d+|\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*$")
+_SIDE_RE = re.compile(r"^(?:\*|Nơi nhận|Kính gửi|Số\s*:|V/v\b|(?:KT|TM|TL|T/M|K/T)\.?\s)")
+
+
+def _wraps(line: str, nxt: str) -> bool:
+    """True when nxt carries on the paragraph of line in a web copy's hard-wrapped text."""
+    a, b = line.strip(), nxt.strip()
+    if not a or not b or _LONE_MARKER_RE.match(a):
+        return bool(a and b and _LONE_MARKER_RE.match(a))
+    if _ENDS_RE.search(a) or _SIDE_RE.match(a) or _SIDE_RE.match(b) or MARKER_RE.match(b):
+        return False
+    return not is_caps(a) and not is_caps(b)
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Hard-wrapped lines joined into one line per paragraph (sentences end their lines)."""
+    out: list[str] = []
+    for line in lines:
+        if out and _wraps(out[-1], line):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
 def _open(line: str) -> bool:
     """True when a bold or an italic span opens on the line and does not close there."""
     bold = line.count("**")
@@ -129,4 +156,5 @@ def unwrap(text: str) -> Source:
         return Source(text)
     end = _document_end(lines, start)
     body = ["" if x.strip() == "|" else _FOOTNOTE_MARK_RE.sub("", x) for x in lines[start:end]]
-    return Source("\n".join(_join_spans(body)), meta)
+    spans = [x.replace("**", "") for x in _join_spans(body)]
+    return Source("\n".join(_reflow(spans)), meta)
