@@ -34,6 +34,12 @@ _CLOSING = ("trên đây", "yêu cầu", "đề nghị", "trong quá trình", "q
 # HIỆN", "chủ trỉ", "phôi hợp") still count; the texts themselves are left as written.
 _IMPL = ("to chuc thuc hien", "phan cong", "trach nhiem")
 _TASKS = ("nhiem vu", "giai phap")
+# Sections that set out aims, background or funding; any other section may hand out work.
+_NOT_TASKS = (
+    "muc dich", "yeu cau", "quan diem", "muc tieu", "kinh phi", "can cu", "tinh hinh",
+    "ket qua", "danh gia", "boi canh", "thuc trang", "pham vi", "doi tuong", "giai thich",
+    "nguyen tac", "chi tieu", "du toan", "ton tai", "han che", "nguyen nhan", "bai hoc",
+)  # fmt: skip
 _LEAD_RE = re.compile(r"\bchu tri\b")
 _COORD_WORD_RE = re.compile(r"\bphoi hop\b")
 _COORD_NOUNS = {"sự", "chế", "việc", "tác", "quy", "có", "trong", "được"}
@@ -215,7 +221,9 @@ def _region_of(heading: str) -> str:
         return "impl"
     if any(k in f for k in _TASKS):
         return "tasks"
-    return "other"
+    if any(k in f for k in _NOT_TASKS):
+        return "other"
+    return "tasks"
 
 
 def _open(p: Para, need_verb: bool) -> _Draft | None:
@@ -336,7 +344,9 @@ class _Reader:
 
     def item(self, p: Para) -> None:
         """A bulleted paragraph: a task, or a unit with its verb."""
-        new = _open(p, need_verb=True) if self.region in ("none", "impl") else None
+        # Under a task section, "a) Bộ Y tế hoàn thành …" names a unit of its own.
+        opens = self.region in ("none", "impl") or (self.region == "tasks" and p.kind == "letter")
+        new = _open(p, need_verb=True) if opens else None
         if new:
             self.open(new).tasks.append(new.lead)
             new.lead = ""

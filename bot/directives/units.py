@@ -201,6 +201,15 @@ def _unit_end_within(text: str, window: int) -> int | None:
             and not toks[i - 1].group(0).endswith((",", ";", ":"))
         ):
             return tok.start()
+        prev = toks[i - 1].group(0) if i else ""
+        # Web copies bold the unit and capitalise the verb after it: "... ngang bộ Tập trung".
+        if (
+            word[:1].isupper()
+            and prev[:1].islower()
+            and not prev.endswith((",", ";", ":"))
+            and any(" ".join(folded[i : i + n]) in _VERBS for n in (3, 2))
+        ):
+            return tok.start()
         if i and word[:1].islower() and folded[i - 1] not in _NOUN_BEFORE:
             for size in (3, 2, 1):
                 phrase = " ".join(folded[i : i + size])
