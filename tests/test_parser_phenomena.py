@@ -32,3 +32,22 @@ def test_execution_clause_is_one_execute_assignment_without_tasks() -> None:
         "các tổ chức, cá nhân có liên quan",
     )
     assert (a.tasks, a.deadline) == ((), None)
+
+
+def test_named_coordinators_get_assignments_of_their_own_generic_partners_do_not() -> None:
+    text = (
+        "1. Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp, Công an tỉnh và các cơ quan, đơn vị "
+        "liên quan rà soát thủ tục, hoàn thành trước ngày 30/6/2026.\n"
+    )
+    (d,) = parse_text(text)
+    lead, *others = d.assignments
+    assert (lead.unit, lead.role, lead.coordinators) == (
+        "Sở Nội vụ",
+        "lead",
+        ("Sở Tư pháp", "Công an tỉnh", "các cơ quan, đơn vị liên quan"),
+    )
+    assert [(a.unit, a.role, a.deadline, a.coordinates_for) for a in others] == [
+        ("Sở Tư pháp", "coordinate", lead.deadline, "Sở Nội vụ"),
+        ("Công an tỉnh", "coordinate", lead.deadline, "Sở Nội vụ"),
+    ]
+    assert others[0].tasks[0].startswith("Phối hợp với Sở Nội vụ: ")

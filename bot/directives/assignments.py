@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .dates import cell_deadline, deadline_from_text
@@ -446,6 +446,47 @@ def _row_assignment(
     )
 
 
+_GENERIC_PARTNER_RE = re.compile(
+    r"^(?:các|những|mọi)?\s*(?:cơ quan|đơn vị|tổ chức|cá nhân|địa phương|ngành|sở, ngành"
+    r"|bộ, ngành|doanh nghiệp|lực lượng)\b.*?(?:liên quan|có liên quan|khác)?$"
+)
+
+
+def is_generic(unit: str) -> bool:
+    """True for partners named by kind only ("các cơ quan, đơn vị liên quan")."""
+    return bool(_GENERIC_PARTNER_RE.match(fold(unit)))
+
+
+def with_coordinators(assignments: list[ParsedAssignment]) -> list[ParsedAssignment]:
+    """The assignments, then each named coordinator of a lead as an assignment of its own.
+
+    It shares the lead's tasks and deadline and stays in the lead's coordinators list; it
+    comes after the document's own assignments so that their numbers do not move. Partners
+    named by kind only ("các đơn vị liên quan"), and units the document already gives a
+    coordinating task of their own, stay in the list alone.
+    """
+    coordinating = {fold(a.unit) for a in assignments if a.role == "coordinate"}
+    derived: list[ParsedAssignment] = []
+    for a in assignments:
+        if a.role != "lead":
+            continue
+        for c in a.coordinators:
+            if is_generic(c) or fold(c) in coordinating:
+                continue
+            derived.append(
+                replace(
+                    a,
+                    unit=c,
+                    units_split=split_units(c),
+                    role="coordinate",
+                    coordinators=(),
+                    tasks=tuple(f"Phối hợp với {a.unit}: {t}" for t in a.tasks),
+                    coordinates_for=a.unit,
+                )
+            )
+    return [*assignments, *derived]
+
+
 def extract(
     paras: list[Para], issued: date | None = None
 ) -> tuple[list[ParsedAssignment], list[str]]:
@@ -454,4 +495,4 @@ def extract(
     for p in paras:
         reader.read(p)
     reader.close()
-    return reader.assignments, reader.sections
+    return with_coordinators(reader.assignments), reader.sections

@@ -20,7 +20,7 @@ from .model import ParsedDocument
 from .normalize import fold
 from .parse import parse_text
 from .readers import DocumentError, read_document_file
-from .units import drop_titles
+from .units import drop_titles, split_units
 
 META_FIELDS = (
     "number",
@@ -117,18 +117,34 @@ def _unit_key(v: Any) -> str | None:
 def _pair_in_order(
     gold: list[dict[str, Any]], got: list[dict[str, Any]], key: str
 ) -> list[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
-    """Gold and extracted items paired by their folded key, in order; unpaired ones alone."""
+    """Gold and extracted items paired by their folded key, in order; unpaired ones alone.
+
+    An item whose role also agrees is preferred, so that a unit holding a task of its own and
+    a coordinator's task pairs each with its like.
+    """
     norm = _unit_key if key == "unit" else _f
     free = list(range(len(got)))
-    pairs: list[tuple[dict[str, Any] | None, dict[str, Any] | None]] = []
-    for g in gold:
-        k = norm(g[key])
-        j = next((j for j in free if norm(got[j][key]) == k), None)
-        if j is None:
-            pairs.append((g, None))
-        else:
-            free.remove(j)
-            pairs.append((g, got[j]))
+    match: dict[int, int] = {}
+    for same_role in (True, False):
+        for n, g in enumerate(gold):
+            if n in match:
+                continue
+            k = norm(g[key])
+            j = next(
+                (
+                    j
+                    for j in free
+                    if norm(got[j][key]) == k
+                    and (not same_role or got[j].get("role") == g.get("role"))
+                ),
+                None,
+            )
+            if j is not None:
+                free.remove(j)
+                match[n] = j
+    pairs: list[tuple[dict[str, Any] | None, dict[str, Any] | None]] = [
+        (g, got[match[n]] if n in match else None) for n, g in enumerate(gold)
+    ]
     pairs.extend((None, got[j]) for j in free)
     return pairs
 
@@ -139,8 +155,13 @@ def _assignments(g: dict[str, Any], p: dict[str, Any]) -> list[dict[str, Any]]:
     A coordinator's own assignment is not an extra when the gold, written before coordinators
     had assignments of their own, names that unit only in its lead's coordinators list.
     """
-    listed = {_unit_key(c) for a in g["assignments"] for c in a.get("coordinators") or []}
-    own = {_unit_key(a["unit"]) for a in g["assignments"]}
+    listed = {
+        _unit_key(u)
+        for a in g["assignments"]
+        for c in a.get("coordinators") or []
+        for u in (c, *split_units(c))
+    }
+    own = {_unit_key(a["unit"]) for a in g["assignments"] if a["role"] == "coordinate"}
     return [
         a
         for a in p["assignments"]
