@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
+from bot.directives.dates import add_working_days
 from bot.directives.parse import parse_text
 
 DECISION = """ỦY BAN NHÂN DÂN
@@ -51,3 +56,49 @@ def test_named_coordinators_get_assignments_of_their_own_generic_partners_do_not
         ("Công an tỉnh", "coordinate", lead.deadline, "Sở Nội vụ"),
     ]
     assert others[0].tasks[0].startswith("Phối hợp với Sở Nội vụ: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "issued", "due", "precision"),
+    [
+        # 20/11/2025 is a Thursday: five working days later is Thursday 27/11.
+        ("báo cáo chậm nhất 05 ngày làm việc kể từ ngày ban hành", date(2025, 11, 20),
+         date(2025, 11, 27), "day"),
+        ("hoàn thành trong 30 ngày kể từ ngày ký", date(2025, 11, 20), date(2025, 12, 20), "day"),
+        ("hoàn thành trong tháng 11/2025", date(2025, 11, 1), date(2025, 11, 30), "month"),
+        ("hoàn thành trong năm 2025", date(2025, 3, 1), date(2025, 12, 31), "year"),
+        ("trình Thủ tướng trong quý I/2026", date(2025, 11, 1), date(2026, 3, 31), "quarter"),
+    ],
+)  # fmt: skip
+def test_relative_and_period_deadlines(text: str, issued: date, due: date, precision: str) -> None:
+    (d,) = parse_text(
+        f"ỦY BAN NHÂN DÂN\nTỈNH HÒA AN\nSố: 7/UBND-VP\nHòa An, ngày {issued.day} tháng "
+        f"{issued.month} năm {issued.year}\n\n1. Giao Sở Tài chính {text}.\n"
+    )
+    (a,) = d.assignments
+    assert (a.deadline, a.deadline_precision) == (due, precision)
+
+
+def test_working_days_skip_weekends_and_holidays() -> None:
+    # 30/4 and 1/5/2026 (Thursday, Friday) are public holidays.
+    assert add_working_days(date(2026, 4, 29), 1) == date(2026, 5, 4)
+    assert add_working_days(date(2025, 11, 28), 1) == date(2025, 12, 1)
+
+
+def test_a_parent_documents_deadline_quoted_is_not_ours() -> None:
+    text = (
+        "1. Sở Y tế rà soát theo yêu cầu (hoàn thành trước ngày 30/9/2025 tại Công văn số "
+        "12/UBND-VX của UBND tỉnh), báo cáo UBND tỉnh trước ngày 15/12/2025.\n"
+    )
+    (d,) = parse_text(text)
+    assert d.assignments[0].deadline == date(2025, 12, 15)
+
+
+def test_recurring_duty_keeps_its_day() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nXÃ AN HÒA\nSố: 3/UBND-VP\nAn Hòa, ngày 02 tháng 12 năm 2025\n\n"
+        "1. Công an xã báo cáo tình hình trước ngày 20 hằng tháng.\n"
+    )
+    (d,) = parse_text(text)
+    (a,) = d.assignments
+    assert (a.recurrence, a.deadline) == ("monthly", date(2025, 12, 20))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .dates import cell_deadline, deadline_from_text
+from .dates import cell_deadline, deadline_from_text, precision_of
 from .execution import execution_clause
 from .model import ParsedAssignment, Role
 from .normalize import fold, squash, strip_marks
@@ -204,6 +204,7 @@ def _finish(d: _Draft, issued: date | None) -> ParsedAssignment:
         tasks=tuple(_capitalise(t) for t in tasks),
         deadline=deadline,
         deadline_text=deadline_text,
+        deadline_precision=precision_of(deadline_text) if deadline else None,
         recurrence=recurrence,
         recurrence_text=recurrence_text,
         report_to=report_to,
@@ -441,6 +442,7 @@ def _row_assignment(
         tasks=(_capitalise(task),) if task else (),
         deadline=deadline,
         deadline_text=deadline_text,
+        deadline_precision=precision_of(deadline_text) if deadline else None,
         recurrence=recurrence,
         recurrence_text=recurrence_text,
     )

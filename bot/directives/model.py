@@ -29,6 +29,8 @@ class ParsedAssignment:
     tasks: tuple[str, ...] = ()
     deadline: date | None = None
     deadline_text: str | None = None
+    # "day", "month", "quarter" or "year": "trong quý I/2026" is due 31/3/2026, to the quarter.
+    deadline_precision: str | None = None
     recurrence: str | None = None
     recurrence_text: str | None = None
     report_to: str | None = None
@@ -111,6 +113,7 @@ class ParsedDocument:
                     "tasks": list(a.tasks),
                     "deadline": a.deadline.isoformat() if a.deadline else None,
                     "deadline_text": a.deadline_text,
+                    "deadline_precision": a.deadline_precision,
                     "recurrence": a.recurrence,
                     "recurrence_text": a.recurrence_text,
                     "report_to": a.report_to,
