@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.directives.dates import add_working_days
 from bot.directives.parse import parse_text
 
@@ -102,3 +105,29 @@ def test_recurring_duty_keeps_its_day() -> None:
     (d,) = parse_text(text)
     (a,) = d.assignments
     assert (a.recurrence, a.deadline) == ("monthly", date(2025, 12, 20))
+
+
+PLAN = """KẾ HOẠCH
+Triển khai chuyển đổi số năm 2026
+
+I. MỤC ĐÍCH, YÊU CẦU
+Bảo đảm đồng bộ giữa các cơ quan.
+Trung tâm Y tế huyện tổ chức tiêm chủng mở rộng cho trẻ em.
+
+II. TỔ CHỨC THỰC HIỆN
+1. Phòng Nội vụ chủ trì rà soát hồ sơ, hoàn thành trước ngày 30/6/2026.
+"""
+
+
+def test_unit_with_a_verb_that_gave_no_assignment_is_listed_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (d,) = parse_text(PLAN)
+    assert [a.unit for a in d.assignments] == ["Phòng Nội vụ"]
+    assert [(u.line, u.unit) for u in d.unassigned] == [(6, "Trung tâm Y tế huyện")]
+    path = tmp_path / "kh.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    assert main(["directive", "parse", str(path), "--json"]) == 0
+    (doc,) = json.loads(capsys.readouterr().out)
+    assert doc["unassigned"][0]["line"] == 6
+    assert doc["unassigned"][0]["text"].startswith("Trung tâm Y tế huyện tổ chức")

@@ -9,7 +9,9 @@ The parser is a pipeline; ``parse_text`` at the bottom runs it, one stage a line
    page's metadata block where the letterhead is missing);
 4. structure: paragraphs with their markers — sections, Điều, table rows (``reflow``);
 5. assignment sentences, their units and their dates (``assignments``, ``units``, ``dates``);
-6. links between the documents of one file (copies, parents cited by another document).
+6. links between the documents of one file (copies, parents cited by another document), and
+   the sentences that address a unit with an action verb but gave no assignment
+   (``leftovers``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from dataclasses import dataclass, replace
 from .assignments import extract
 from .dates import deadline_from_text, parse_place_date, parse_vn_date
 from .header import Header, document_copy_kind, issuer_from_orgs, signature, walk, walk_back
+from .leftovers import find_unassigned
 from .lines import Lines, Tag, read_lines
-from .model import ParsedDocument, Reference
+from .model import ParsedDocument, Reference, Unassigned
 from .normalize import fold, org_case, squash
 from .reflow import Gap, Para, reflow
 from .refs import (
@@ -334,4 +337,17 @@ def parse_text(text: str) -> list[ParsedDocument]:
     ]
     mentions = [r for d in docs for r in d.mentions]
     out = _link_copies(docs, mentions)
-    return [replace(p, parents=tuple(fill_references(p.parents, mentions))) for p in out]
+    out = [replace(p, parents=tuple(fill_references(p.parents, mentions))) for p in out]
+    return _with_unassigned(text, out)
+
+
+def _with_unassigned(text: str, docs: list[ParsedDocument]) -> list[ParsedDocument]:
+    """Stage 6: each document with the sentences that look like tasks but became none."""
+    found = find_unassigned(text, [a for d in docs for a in d.assignments])
+    if len(docs) == 1:
+        return [replace(docs[0], unassigned=tuple(found))]
+    mine: list[list[Unassigned]] = [[] for _ in docs]
+    for u in found:
+        k = next((k for k, d in enumerate(docs) if u.text[:40] in d.text), len(docs) - 1)
+        mine[k].append(u)
+    return [replace(d, unassigned=tuple(m)) for d, m in zip(docs, mine, strict=True)]

@@ -155,4 +155,5 @@ def _tidy(text: str) -> str:
     """NFC, "\\n" line ends, no trailing spaces, no BOM or control characters."""
     text = unicodedata.normalize("NFC", text).replace("\ufeff", "")
     text = _CONTROL_RE.sub("", _LINE_BREAKS_RE.sub("\n", text))
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
+    # Leading blank lines stay, so that line numbers are the file's own.
+    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"

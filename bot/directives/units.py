@@ -310,3 +310,9 @@ def split_units(unit: str) -> tuple[str, ...]:
         if group.strip(" ,."):
             out.append(group.strip(" ,."))
     return tuple(out)
+
+
+def opens_with_verb(text: str) -> bool:
+    """True when text starts with an action verb ("chủ trì", "tổ chức", "báo cáo")."""
+    words = [w.strip(_PUNCT) for w in fold(" ".join(text.split(None, 3)[:3])).split()]
+    return any(" ".join(words[:n]) in _VERBS for n in (3, 2, 1) if len(words) >= n)
