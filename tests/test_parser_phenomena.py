@@ -131,3 +131,12 @@ def test_unit_with_a_verb_that_gave_no_assignment_is_listed_with_its_line(
     (doc,) = json.loads(capsys.readouterr().out)
     assert doc["unassigned"][0]["line"] == 6
     assert doc["unassigned"][0]["text"].startswith("Trung tâm Y tế huyện tổ chức")
+
+
+def test_items_past_99_are_items_of_their_own() -> None:
+    text = "II. TỔ CHỨC THỰC HIỆN\n" + "\n".join(
+        f"{n}. Sở Y tế chủ trì rà soát hồ sơ số {n}." for n in range(95, 106)
+    )
+    (d,) = parse_text(text)
+    assert len(d.assignments) == 11
+    assert d.assignments[-1].tasks == ("Chủ trì rà soát hồ sơ số 105",)

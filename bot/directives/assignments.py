@@ -84,6 +84,9 @@ _REPORT_LONG_RE = re.compile(r"\bbáo cáo\s(?P<object>[^.;:\n]{0,100})", re.IGN
 _TO_RE = re.compile(r"\s(?:về|lên)\s+")
 # The closing article of a decision names who executes it; that is no follow-up task.
 _EXECUTION_RE = re.compile(r"(?:có trách nhiệm|chịu trách nhiệm)?\s*thi hành\b")
+# A unit name never runs longer than this: look no further after a keyword, so that reading
+# a long paragraph stays linear in its length.
+UNIT_WINDOW = 800
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
@@ -135,7 +138,7 @@ def _coordinates(line: str, bare: str) -> bool:
 def _coordinators(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for m in _COORD_RE.finditer(_bare(text)):
-        rest = text[m.end() :]
+        rest = text[m.end() : m.end() + UNIT_WINDOW]
         if not is_unit_start(rest):
             continue
         unit = rest[: unit_end(rest)].strip(" ,;:.")
@@ -176,7 +179,7 @@ def _report_starts(text: str) -> Iterator[int]:
 
 def _report(text: str) -> tuple[str | None, str | None]:
     for start in _report_starts(text):
-        rest = text[start:]
+        rest = text[start : start + UNIT_WINDOW]
         if not is_unit_start(rest):
             continue
         end = unit_end(rest)

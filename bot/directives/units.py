@@ -132,7 +132,7 @@ def _words(text: str, n: int) -> list[str]:
 
 def is_unit_start(text: str) -> bool:
     """True when text opens with the name of a unit or group of units."""
-    raw = text.split()[:5]
+    raw = text.split(None, 5)[:5]
     words = _words(text, 5)
     if not words or not words[0]:
         return False
