@@ -148,6 +148,9 @@ def _coordinators(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_PERIOD_NAMES = {"năm": "yearly", "quý": "quarterly", "tháng": "monthly", "tuần": "weekly"}
+
+
 def _recurrence(text: str) -> tuple[str | None, str | None]:
     m = _RECURRENCE_RE.search(text)
     if m:
@@ -157,12 +160,15 @@ def _recurrence(text: str) -> tuple[str | None, str | None]:
         for rx, name in _PERIODS:
             if rx.search(mid):
                 return name, squash(m.group(0))
+        # "định kỳ báo cáo … trước ngày 25 hằng tháng" names its period after the verb.
+        day = _DAY_PERIOD_RE.search(text, m.end())
+        if day:
+            return _PERIOD_NAMES[fold(day["p"])], squash(day.group(0))
         return "periodic-unspecified", squash(m.group(0))
-    names = {"năm": "yearly", "quý": "quarterly", "tháng": "monthly", "tuần": "weekly"}
     p = _DAY_PERIOD_RE.search(text) or _PLAIN_PERIOD_RE.search(text)
     if p:
         word = fold(p["p"] or p["q"])
-        return names[word], squash(p.group(0))
+        return _PERIOD_NAMES[word], squash(p.group(0))
     return None, None
 
 
