@@ -140,3 +140,149 @@ def test_items_past_99_are_items_of_their_own() -> None:
     (d,) = parse_text(text)
     assert len(d.assignments) == 11
     assert d.assignments[-1].tasks == ("Chủ trì rà soát hồ sơ số 105",)
+
+
+def _one(text: str) -> list[tuple[str, str]]:
+    (d,) = parse_text(text)
+    return [(a.unit, a.role) for a in d.assignments if not a.coordinates_for]
+
+
+def test_unit_first_sentences_and_asking_verbs() -> None:
+    text = (
+        "Để triển khai kịp thời, Ủy ban nhân dân tỉnh yêu cầu:\n"
+        "1. Sở Công Thương có trách nhiệm kiểm tra thị trường xăng dầu.\n"
+        "2. Đề nghị Bảo hiểm xã hội tỉnh rà soát đối tượng tham gia.\n"
+        "3. Yêu cầu Công an tỉnh bảo đảm an ninh trật tự.\n"
+        "4. Giao Sở Xây dựng chủ trì lập quy hoạch.\n"
+        "5. UBND các xã, phường, đặc khu tổ chức tuyên truyền.\n"
+    )
+    assert _one(text) == [
+        ("Sở Công Thương", "unspecified"),
+        ("Bảo hiểm xã hội tỉnh", "unspecified"),
+        ("Công an tỉnh", "unspecified"),
+        ("Sở Xây dựng", "lead"),
+        ("UBND các xã, phường, đặc khu", "unspecified"),
+    ]
+
+
+def test_numbered_giao_with_lettered_tasks_is_one_assignment() -> None:
+    text = (
+        "1. Giao Sở Tài chính:\n"
+        "a) Rà soát nguồn vốn đầu tư công;\n"
+        "b) Tham mưu phân bổ kinh phí, hoàn thành trước ngày 15/12/2025.\n"
+        "2. Giao Sở Nội vụ hướng dẫn sắp xếp tổ chức bộ máy.\n"
+    )
+    (d,) = parse_text(text)
+    first = d.assignments[0]
+    assert (first.unit, len(first.tasks), first.deadline) == ("Sở Tài chính", 2, date(2025, 12, 15))
+    assert d.assignments[1].unit == "Sở Nội vụ"
+
+
+def test_articles_of_a_decision_and_its_attached_plan() -> None:
+    text = (
+        "QUYẾT ĐỊNH\n\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.\n\n"
+        "Điều 2. Giao Sở Khoa học và Công nghệ chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.\n\n"
+        "KẾ HOẠCH\n(Ban hành kèm theo Quyết định số 15/QĐ-UBND)\n\n"
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Tài chính bố trí kinh phí trong quý I/2026.\n"
+    )
+    (d,) = parse_text(text)
+    assert [(a.unit, a.deadline) for a in d.assignments] == [
+        ("Sở Khoa học và Công nghệ", None),
+        ("Sở Tài chính", date(2026, 3, 31)),
+    ]
+
+
+def test_party_conclusion_assigns_party_bodies() -> None:
+    text = (
+        "TỈNH ỦY HÒA AN\nSố: 45-KL/TU\nHòa An, ngày 02 tháng 12 năm 2025\nKẾT LUẬN\n"
+        "của Ban Thường vụ Tỉnh ủy\n\n"
+        "1. Giao Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo rà soát các dự án.\n"
+        "2. Ban Tổ chức Tỉnh ủy chủ trì, phối hợp với Ủy ban Kiểm tra Tỉnh ủy tham mưu sắp "
+        "xếp bộ máy, hoàn thành trong quý I/2026.\n"
+        "3. Các đảng ủy xã, phường tổ chức quán triệt Kết luận này.\n"
+    )
+    (d,) = parse_text(text)
+    assert (d.kind, d.number, d.symbol) == ("Kết luận", "45", "KL/TU")
+    assert [(a.unit, a.role, a.deadline) for a in d.assignments] == [
+        ("Đảng ủy Ủy ban nhân dân tỉnh", "unspecified", None),
+        ("Ban Tổ chức Tỉnh ủy", "lead", date(2026, 3, 31)),
+        ("Các đảng ủy xã, phường", "unspecified", None),
+        ("Ủy ban Kiểm tra Tỉnh ủy", "coordinate", date(2026, 3, 31)),
+    ]
+
+
+def test_header_dates_in_short_forms_and_a_trailing_credit() -> None:
+    (a,) = parse_text(
+        "UBND HUYỆN AN PHÚ\nSố: 12/UBND-VP\nAn Phú, ngày 07-9-2015\n\nGiao Phòng Y tế.\n"
+    )
+    (b,) = parse_text(
+        "UBND HUYỆN AN PHÚ\nSố: 13/UBND-VP\nAn Phú, ngày 20.9.2020\n\nGiao Phòng Y tế.\n"
+    )
+    assert (a.date, a.place, b.date) == (date(2015, 9, 7), "An Phú", date(2020, 9, 20))
+    (c,) = parse_text(
+        "Kế hoạch chuyển đổi số của huyện\n\n1. Phòng Nội vụ chủ trì rà soát.\n\n"
+        "(Theo Công văn số 1962/UBND-KT, ngày 25/4/2024)\n"
+    )
+    assert (c.number, c.symbol, c.date, c.kind) == (
+        "1962",
+        "UBND-KT",
+        date(2024, 4, 25),
+        "Công văn",
+    )
+
+
+def test_letter_spaced_ocr_and_split_syllables_are_joined() -> None:
+    text = (
+        "ỦY B AN NHÂN D Â N\nHUYỆN AN PHÚ\nSố: 12/UBND-VP\nAn Phú, ngày 20 tháng 9 năm 2020\n\n"
+        "1. Phòng Y t ế chủ trì theo dõi tình hình dịch b ệnh.\n2. Đ ả ng ủy xã tổ chức quán triệt.\n"
+    )
+    (d,) = parse_text(text)
+    assert d.issuer == "ỦY BAN NHÂN DÂN HUYỆN AN PHÚ"
+    assert [a.unit for a in d.assignments] == ["Phòng Y tế", "Đảng ủy xã"]
+
+
+def test_signature_blob_is_not_a_unit_or_a_signer() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nXÃ AN HÒA\nSố: 9/UBND-VP\nAn Hòa, ngày 02 tháng 12 năm 2025\n\n"
+        "1. Công an xã chủ trì tuần tra, hoàn thành trước ngày 31/12/2025.\n\n"
+        "CHỦ TỊCH\n\nNguyễn Văn An\n"
+        "Ký bởi: Ủy ban nhân dân xã An Hòa\nEmail: ubnd@anhoa.gov.vn\n"
+        "Cơ quan: Tỉnh Hòa An\n02.12.2025 09:51:23 +07:00\n"
+    )
+    (d,) = parse_text(text)
+    assert d.signer == "Nguyễn Văn An"
+    assert [a.unit for a in d.assignments] == ["Công an xã"]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        # ruled, as a .docx or a PDF gives it
+        "STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\n"
+        "1 | Rà soát quy hoạch | Sở Xây dựng | Sở Tài chính | Quý II/2026\n"
+        "2 | Số hóa hồ sơ | Sở Nội vụ | | 2026\n",
+        # one cell per line between rules, as web copies give it
+        "|\nSTT\n|\nNhiệm vụ\n|\nCơ quan chủ trì\n|\nCơ quan phối hợp\n|\nThời gian hoàn thành\n|\n"
+        "|\n1\n|\nRà soát quy hoạch\n|\nSở Xây dựng\n|\nSở Tài chính\n|\nQuý II/2026\n|\n"
+        "|\n2\n|\nSố hóa hồ sơ\n|\nSở Nội vụ\n|\n|\n2026\n|\n",
+    ],
+)
+def test_task_tables_ruled_or_one_cell_per_line(table: str) -> None:
+    (d,) = parse_text("II. NHIỆM VỤ CỤ THỂ\n" + table)
+    got = [(a.unit, a.role, a.deadline, a.deadline_precision) for a in d.assignments]
+    assert got[0] == ("Sở Xây dựng", "lead", date(2026, 6, 30), "quarter")
+    assert ("Sở Nội vụ", "lead", date(2026, 12, 31), "year") in got
+
+
+def test_a_table_of_procedures_assigns_nothing() -> None:
+    table = (
+        "STT | Tên thủ tục hành chính | Lĩnh vực | Cơ quan thực hiện\n"
+        "1 | Cấp giấy phép xây dựng | Xây dựng | Sở Xây dựng\n"
+        "2 | Đăng ký hộ kinh doanh | Kinh doanh | UBND cấp xã\n"
+    )
+    (d,) = parse_text(
+        "Điều 1. Công bố kèm theo Quyết định này danh mục thủ tục hành chính.\n" + table
+    )
+    assert d.assignments == ()

@@ -239,7 +239,8 @@ def _region_of(heading: str) -> str:
 def _open(p: Para, need_verb: bool) -> _Draft | None:
     """A draft assignment when the paragraph opens with "Giao <unit>" or a unit name."""
     text = p.text
-    giao = _GIAO_RE.match(text)
+    # A numbered or bulleted item may open with "Đề nghị" or "Yêu cầu" as well as "Giao".
+    giao = (_ASK_RE if p.kind in ("num", "letter", "bullet") else _GIAO_RE).match(text)
     body = text[giao.end() :] if giao else text
     found = unit_at(body)
     if not found:
@@ -425,6 +426,10 @@ def _table_columns(cells: list[str]) -> dict[str, int] | None:
             if key not in cols and any(w in bare for w in words):
                 cols[key] = i
                 break
+    # "Người đứng đầu chịu trách nhiệm" may stand before the "Cơ quan chủ trì" column.
+    chu_tri = [i for i, c in enumerate(cells) if "chu tri" in _bare(c)]
+    if chu_tri and cols.get("coord") != chu_tri[0]:
+        cols["lead"] = chu_tri[0]
     if "lead" in cols and "task" in cols:
         # Without a word for it, the lead column only lists who does the task.
         cols["lead_role"] = int("chu tri" in _bare(cells[cols["lead"]]))

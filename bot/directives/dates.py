@@ -50,12 +50,30 @@ def parse_vn_date(text: str) -> tuple[date | None, str | None]:
     return None, None
 
 
+_PLACE_DMY_RE = re.compile(
+    r"(?P<place>[^\W\d_][^\s,\d]*(?: [^\W\d_][^\s,\d]*){0,4})\s*,\s*ngày\s*" + DMY + r"\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
 def parse_place_date(line: str) -> tuple[str, date | None, str | None] | None:
-    """Place, date and partial date of an issue-date line "Bình Sơn, ngày  tháng  năm 2024"."""
+    """Place, date and partial date of an issue-date line "Bình Sơn, ngày  tháng  năm 2024".
+
+    Short forms count too: "An Phú, ngày 07-9-2015", "Hà Nội, ngày 20.9.2020".
+    """
     # The date closes the line; searching long prose lines for it would be slow and pointless.
     comma = line.rfind(",", 0, len(line))
-    if comma < 0 or "tháng" not in line[comma:].lower():
+    if comma < 0:
         return None
+    if "tháng" not in line[comma:].lower():
+        short = _PLACE_DMY_RE.search(line, max(0, comma - 60))
+        if not short or line[: short.start()].strip():
+            return None
+        return (
+            short["place"].strip(),
+            safe_date(int(short["y"]), int(short["m"]), int(short["d"])),
+            None,
+        )
     m = _PLACE_DATE_RE.search(line, max(0, comma - 60))
     if not m:
         return None
@@ -150,7 +168,7 @@ def precision_of(stated: str | None) -> str | None:
         return "quarter"
     if "tháng" in low:
         return "month"
-    if re.search(r"năm\s*\d{4}", low):
+    if re.search(r"năm\s*\d{4}|^\d{4}\.?$", low):
         return "year"
     return "day"
 
@@ -259,6 +277,9 @@ def cell_deadline(cell: str) -> tuple[date | None, str | None]:
     m = _CELL_DMY_RE.match(text)
     if m:
         return safe_date(int(m["y"]), int(m["m"]), int(m["d"])), text
+    year = re.match(r"^(?:(?:trong\s+)?năm\s+)?(\d{4})\.?$", text, re.IGNORECASE)
+    if year:
+        return date(int(year[1]), 12, 31), text
     bare = re.sub(r"^(?:trong|hoàn thành trong)\s+", "", text, flags=re.IGNORECASE)
     if re.match(r"(?:tháng|quý)\b", bare, re.IGNORECASE):
         d, _ = deadline_from_text(f"trong {bare}")

@@ -25,7 +25,7 @@ from .header import Header, document_copy_kind, issuer_from_orgs, signature, wal
 from .leftovers import find_unassigned
 from .lines import Lines, Tag, read_lines
 from .model import ParsedDocument, Reference, Unassigned
-from .normalize import fold, org_case, squash
+from .normalize import fold, join_split_syllables, org_case, squash
 from .reflow import Gap, Para, reflow
 from .refs import (
     directive_references,
@@ -102,7 +102,7 @@ _BROKEN_DATE_RES = (
 def normalise(text: str) -> Source:
     """Stage 1: the document's own text (out of a web page) with dates joined across lines."""
     source = unwrap(text)
-    joined = source.text
+    joined = "\n".join(join_split_syllables(line) for line in source.text.split("\n"))
     for pattern, repl in _BROKEN_DATE_RES:
         joined = pattern.sub(repl, joined)
     return replace(source, text=joined)
@@ -210,6 +210,33 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
 _LOCAL_SYMBOL_RE = re.compile(r"(?:^|-)UBND(?:-|$)")
 
 
+_CREDIT_RE = re.compile(
+    r"^\(?\s*(?:Theo|Nguồn:?)\s+(?P<kind>Công văn|Quyết định|Kế hoạch|Thông báo|Chỉ thị"
+    r"|Công điện|Kết luận|Chương trình|Hướng dẫn|Nghị quyết)\s+số\s+(?P<code>\S+?)\s*,?\s*"
+    r"ngày\s+(?P<date>[^)]+?)\s*(?:của\s+(?P<who>[^)]+?))?\s*\)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def _fill_from_credit(lines: Lines, lo: int, hi: int, h: Header) -> None:
+    """Number, date and kind from a copy's closing "(Theo Công văn số 1962/UBND-KT, ngày …)"."""
+    if h.number or h.symbol:
+        return
+    tail = [i for i in range(lo, hi) if lines.tags[i] is not Tag.BLANK][-6:]
+    for i in reversed(tail):
+        m = _CREDIT_RE.match(lines.text[i])
+        if not m:
+            continue
+        got = parse_number_line(f"Số: {m['code']}")
+        if got:
+            h.number, h.symbol = got
+        if h.date is None:
+            h.date = parse_vn_date(m["date"])[0]
+        h.kind_title = h.kind_title or m["kind"][:1].upper() + m["kind"][1:].lower()
+        h.used.add(i)
+        return
+
+
 def _fill_from_meta(h: Header, meta: PageMeta | None) -> None:
     """Number, date and kind from a web page's metadata block where the letterhead has none."""
     if meta is None:
@@ -249,6 +276,7 @@ def _parse_document(lines: Lines, lo: int, hi: int, meta: PageMeta | None = None
                     h.place, h.date, h.date_partial = pd
                     break
     _fill_from_meta(h, meta)
+    _fill_from_credit(lines, lo, hi, h)
     paras = _body(lines, lo, hi, h.used)
     issuer, parent_issuer = issuer_from_orgs(h.orgs)
     if issuer is None:

@@ -163,6 +163,21 @@ def is_unit_start(text: str) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\S+")
+# "Ủy ban Kiểm tra", "Ban Chỉ đạo": after these a capitalised verb is the body's name.
+_NAMED_BY_NEXT = {
+    "ban",
+    "phòng",
+    "sở",
+    "bộ",
+    "cục",
+    "vụ",
+    "viện",
+    "tổ",
+    "đoàn",
+    "hội",
+    "tâm",
+    "đội",
+}
 
 
 def unit_end(text: str) -> int:
@@ -206,6 +221,7 @@ def _unit_end_within(text: str, window: int) -> int | None:
         if (
             word[:1].isupper()
             and prev[:1].islower()
+            and folded[i - 1] not in _NAMED_BY_NEXT
             and not prev.endswith((",", ";", ":"))
             and any(" ".join(folded[i : i + n]) in _VERBS for n in (3, 2))
         ):

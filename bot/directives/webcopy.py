@@ -123,6 +123,8 @@ _SIDE_RE = re.compile(r"^(?:\*|Nơi nhận|Kính gửi|Số\s*:|V/v\b|(?:KT|TM|T
 def _wraps(line: str, nxt: str) -> bool:
     """True when nxt carries on the paragraph of line in a web copy's hard-wrapped text."""
     a, b = line.strip(), nxt.strip()
+    if " | " in a or " | " in b:
+        return False
     if not a or not b or _LONE_MARKER_RE.match(a):
         return bool(a and b and _LONE_MARKER_RE.match(a))
     if _ENDS_RE.search(a) or _SIDE_RE.match(a) or _SIDE_RE.match(b) or MARKER_RE.match(b):
@@ -141,6 +143,82 @@ def _reflow(lines: list[str]) -> list[str]:
     return out
 
 
+_EMPTY = ""
+# A web table's cell holds a few wrapped lines; a longer run is prose after the table.
+_CELL_LINES = 15
+_STT_RE = re.compile(r"^(?:\d{1,4}|[IVX]{1,5}|[a-zđ])\.?$")
+
+
+def _segments(lines: list[str], i: int) -> tuple[list[str], int]:
+    """The cells from the rule line at i on: text, or _EMPTY where two rules meet."""
+    cells: list[str] = []
+    j = i
+    while j < len(lines) and lines[j].strip() == "|":
+        k = j + 1
+        while k < len(lines) and lines[k].strip() != "|" and k - j <= _CELL_LINES:
+            k += 1
+        if k >= len(lines) or k - j > _CELL_LINES:
+            break
+        text = " ".join(x.strip() for x in lines[j + 1 : k] if x.strip())
+        cells.append(text.replace("**", "").replace("*", "").strip() if text else _EMPTY)
+        j = k
+    return cells, j
+
+
+def _rows(cells: list[str]) -> list[list[str]]:
+    """Table rows from a cell sequence whose header row ends at the first empty item.
+
+    Two rules meeting mark both an empty cell and the end of a row; rows are read as wide as
+    the header, and a row that comes out short or long is re-aligned on the next row number.
+    """
+    if _EMPTY not in cells:
+        return []
+    width = cells.index(_EMPTY)
+    if width < 3:
+        return []
+    rows = [cells[:width]]
+    k = width + 1
+    while k < len(cells):
+        row = cells[k : k + width]
+        k += width
+        if k < len(cells) and cells[k] == _EMPTY:
+            k += 1
+        elif k < len(cells):
+            # Merged cells: start the next row at the next row number after an empty item.
+            nxt = next(
+                (
+                    n
+                    for n in range(k - width + 1, len(cells))
+                    if cells[n - 1] == _EMPTY and _STT_RE.match(cells[n])
+                ),
+                len(cells),
+            )
+            row, k = cells[k - width : nxt - 1], nxt
+        rows.append(row)
+    return rows
+
+
+def _tables(lines: list[str]) -> list[str]:
+    """Web tables laid out one cell per line between rules, as "cell | cell | cell" rows."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == "|":
+            cells, j = _segments(lines, i)
+            rows = _rows(cells) if j > i else []
+            # A table has short header cells and numbered rows; a letterhead laid out in
+            # cells has neither.
+            if len(rows) >= 2 and _STT_RE.match(rows[1][0]) and max(map(len, rows[0])) <= 80:
+                out.append("")
+                out.extend(" | ".join(r) for r in rows)
+                out.append("")
+                i = j + 1
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def _open(line: str) -> bool:
     """True when a bold or an italic span opens on the line and does not close there."""
     bold = line.count("**")
@@ -155,6 +233,7 @@ def unwrap(text: str) -> Source:
     if meta is None and cells * 20 < len(lines):
         return Source(text)
     end = _document_end(lines, start)
-    body = ["" if x.strip() == "|" else _FOOTNOTE_MARK_RE.sub("", x) for x in lines[start:end]]
+    tabled = _tables(lines[start:end])
+    body = ["" if x.strip() == "|" else _FOOTNOTE_MARK_RE.sub("", x) for x in tabled]
     spans = [x.replace("**", "") for x in _join_spans(body)]
     return Source("\n".join(_reflow(spans)), meta)
