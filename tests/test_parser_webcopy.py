@@ -82,3 +82,8 @@ def test_date_broken_after_ngay_is_joined() -> None:
     )
     (d,) = parse_text(text)
     assert (d.date, d.place) == (date(2025, 11, 22), "Bắc Ninh")
+
+
+def test_ragged_cell_tables_do_not_break_the_parse() -> None:
+    text = "|\nSTT\n|\nNội dung\n|\nĐơn vị\n|\n|\n1\n|\nA\n|\n|\n|\n|\n|\n|\n|\nx\n"
+    assert parse_text(text + PAGE)

@@ -194,7 +194,8 @@ def _rows(cells: list[str]) -> list[list[str]]:
                 len(cells),
             )
             row, k = cells[k - width : nxt - 1], nxt
-        rows.append(row)
+        if any(row):
+            rows.append(row)
     return rows
 
 
