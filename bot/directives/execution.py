@@ -19,7 +19,10 @@ EXECUTE_RE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_START_RE = re.compile(r"(?:^|\.\s+)(?=[A-ZĐÀ-Ỹ])")
-_ARTICLE_RE = re.compile(r"^(?:Điều\s+\d+\s*[.:]\s*)")
+_ARTICLE_RE = re.compile(
+    r"^(?:Điều\s+\d+\s*[.:]\s*)?(?:(?:Trách nhiệm thi hành|Tổ chức thực hiện|Hiệu lực"
+    r"(?: thi hành)?)\s*[.:]?\s*)?(?:Các\s+[Ôô]ng\s*(?:\(|,\s*)?[Bb]à\)?\s*:?\s*)?"
+)
 _TITLE_START_RE = re.compile(
     r"^(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch|(?:tổng\s+)?giám đốc|thủ trưởng|hiệu trưởng"
     r"|chỉ huy trưởng|bộ trưởng|thứ trưởng|vụ trưởng|(?:tổng\s+)?cục trưởng|chi cục trưởng"

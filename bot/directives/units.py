@@ -51,7 +51,7 @@ _VERBS = {
     "kiến nghị", "tiếp nhận", "công bố", "đăng tải", "trang trí", "phát hành",
     "nâng cấp", "cải tạo", "sửa chữa", "hoàn thiện", "khảo sát", "tập huấn", "lắp đặt",
     "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
-    "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh",
+    "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
 }  # fmt: skip
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
 _NOUN_BEFORE = {"các", "những", "ban", "và"}
@@ -84,7 +84,8 @@ _TITLE_RE = re.compile(
 # "các Sở: Tài chính, Xây dựng" names one kind of unit, then the proper names that follow it.
 _FACTOR_HEAD_RE = re.compile(
     r"\b(?:các|những)\s+(?:sở|phòng|ban|bộ|ngành|cơ quan|đơn vị|xã|phường|huyện|ấp|thôn"
-    r"|đồng chí|trường|hội|đoàn thể|trung tâm|chi cục|đảng ủy|chi bộ)$"
+    r"|đồng chí|trường|hội|đoàn thể|trung tâm|chi cục|đảng ủy|chi bộ|tỉnh|thành phố|cục|vụ"
+    r"|tỉnh, thành phố(?: trực thuộc trung ương)?|bộ, cơ quan|bộ, ngành)$"
 )
 
 
@@ -98,8 +99,15 @@ def _title_words(text: str) -> int:
     return n if rest and is_unit_start(rest[0]) else 0
 
 
+_COMRADE_RE = re.compile(r"^(?:các\s+)?đồng chí\s+", re.IGNORECASE)
+
+
 def drop_title(unit: str) -> str:
     """The unit a person's title names: "Giám đốc Sở Y tế" -> "Sở Y tế"."""
+    comrade = _COMRADE_RE.match(unit)
+    if comrade and is_unit_start(unit[comrade.end() :]):
+        unit = unit[comrade.end() :]
+        unit = unit[:1].upper() + unit[1:]
     n = _title_words(unit)
     if not n:
         return unit
@@ -221,7 +229,9 @@ def _unit_end_within(text: str, window: int) -> int | None:
         if (
             word[:1].isupper()
             and prev[:1].islower()
-            and folded[i - 1] not in _NAMED_BY_NEXT
+            and not (
+                folded[i - 1] in _NAMED_BY_NEXT and (i < 2 or toks[i - 2].group(0)[:1].isupper())
+            )
             and not prev.endswith((",", ";", ":"))
             and any(" ".join(folded[i : i + n]) in _VERBS for n in (3, 2))
         ):

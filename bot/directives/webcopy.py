@@ -115,7 +115,8 @@ def _join_spans(lines: list[str]) -> list[str]:
     return out
 
 
-_ENDS_RE = re.compile(r"(?:[.;:!?]|\./\.)\s*$")
+# A line ending in ";" goes on when the next has no marker: a list written as one sentence.
+_ENDS_RE = re.compile(r"(?:[.:!?]|\./\.)\s*$")
 _LONE_MARKER_RE = re.compile(r"^(?:Điều\s+\d+|\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,5})\s*[.)]\s*$")
 _SIDE_RE = re.compile(r"^(?:\*|Nơi nhận|Kính gửi|Số\s*:|V/v\b|(?:KT|TM|TL|T/M|K/T)\.?\s)")
 
