@@ -286,3 +286,22 @@ def test_a_table_of_procedures_assigns_nothing() -> None:
         "Điều 1. Công bố kèm theo Quyết định này danh mục thủ tục hành chính.\n" + table
     )
     assert d.assignments == ()
+
+
+def test_units_named_clause_by_clause_under_a_topic() -> None:
+    text = (
+        "III. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM\n"
+        "1. Quyết liệt trong chỉ đạo, điều hành:\n"
+        "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực tiếp chỉ đạo, đôn đốc, hoàn thành "
+        "trước ngày 25/11/2025.\n"
+        "2. Ban hành chiến lược dữ liệu: (1) Thanh tra Chính phủ ban hành trước ngày "
+        "30/11/2025; (2) Bộ Công an chủ trì, phối hợp các bộ hướng dẫn rà soát cơ sở dữ liệu; "
+        "Các bộ, ngành, địa phương gửi kết quả về Bộ Công an trước ngày 10/12/2025.\n"
+    )
+    (d,) = parse_text(text)
+    assert [(a.unit, a.deadline) for a in d.assignments if not a.coordinates_for] == [
+        ("Ủy ban nhân dân các tỉnh, thành phố", date(2025, 11, 25)),
+        ("Thanh tra Chính phủ", date(2025, 11, 30)),
+        ("Bộ Công an", None),
+        ("Các bộ, ngành, địa phương", date(2025, 12, 10)),
+    ]

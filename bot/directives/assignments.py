@@ -12,7 +12,7 @@ from .execution import execution_clause
 from .model import ParsedAssignment, Role
 from .normalize import fold, squash, strip_marks
 from .reflow import Para, split_sentences
-from .units import drop_titles, is_unit_start, split_units, unit_at, unit_end
+from .units import drop_titles, is_unit_start, opens_with_verb, split_units, unit_at, unit_end
 
 _GIAO_RE = re.compile(r"^[Gg]iao\s+(?:cho\s+)?")
 # "Đề nghị UBND các huyện:" / "Yêu cầu Công an huyện ..." hands work out like "Giao".
@@ -87,6 +87,8 @@ _EXECUTION_RE = re.compile(r"(?:có trách nhiệm|chịu trách nhiệm)?\s*thi
 # A unit name never runs longer than this: look no further after a keyword, so that reading
 # a long paragraph stays linear in its length.
 UNIT_WINDOW = 800
+# Where a clause may start inside a paragraph: "(1)", "(ii)", or a capital after ":" or ";".
+_CLAUSE_RE = re.compile(r"\s*\((?:\d{1,2}|[ivx]{1,4})\)\s+|(?<=[:;])\s+(?=[A-ZĐ])")
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
@@ -275,6 +277,8 @@ class _Reader:
         # TỔ CHỨC THỰC HIỆN, "other" under any other heading (MỤC ĐÍCH, KINH PHÍ).
         self.region = "none"
         self.draft: _Draft | None = None
+        # True under a numbered topic that ends in a colon, whose paragraphs name the units.
+        self.topic = False
 
     def close(self) -> None:
         """Finish the assignment being read, if any."""
@@ -330,6 +334,7 @@ class _Reader:
 
     def numbered(self, p: Para, head: str) -> None:
         """A numbered paragraph: a unit heading, or a task of the current unit."""
+        self.topic = False
         if _bare(head).rstrip(".:").endswith(_IMPL) and len(head.split()) <= 6:
             self.close()
             self.region = "impl"
@@ -344,9 +349,12 @@ class _Reader:
             if new.lead and (not _is_lead_in(new) or p.text.rstrip().endswith(".")):
                 new.tasks.extend(split_sentences(new.lead))
                 new.lead = ""
+        elif self.region != "other" and self.clauses(p.text):
+            return
         elif self.region == "tasks" and "." not in p.marker:
             self.close()
             self.sections.append(f"{p.marker}. {p.text.rstrip(' .:')}")
+            self.topic = p.text.rstrip().endswith(":")
         elif draft is not None and draft.marker and draft.marker.count(".") == p.marker.count("."):
             # "Điều 3." after "Điều 2. Giao Sở X ..." is the next item, not one of its tasks.
             self.close()
@@ -381,6 +389,26 @@ class _Reader:
         new.lead = ""
         return True
 
+    def clauses(self, text: str) -> bool:
+        """Assignments for the clauses of a paragraph that each open with a unit and a verb.
+
+        "Khẩn trương ban hành chiến lược: (1) Thanh tra Chính phủ ban hành trước …; (2) Bộ
+        Công an chủ trì …" hands out work clause by clause after a topic.
+        """
+        drafts = []
+        # The opening part is the topic, or a unit the caller has already looked at.
+        for part in _CLAUSE_RE.split(text)[1:]:
+            new = _open(Para("text", "", part), need_verb=True) if part.strip() else None
+            if new is not None and opens_with_verb(new.lead):
+                drafts.append(new)
+        if not drafts:
+            return False
+        self.close()
+        for d in drafts:
+            d.tasks, d.lead = split_sentences(d.lead), ""
+            self.assignments.append(_finish(d, self.issued))
+        return True
+
     def prose(self, p: Para, head: str) -> None:
         """A plain paragraph: a 'Giao …' sentence, or more of the current task."""
         if head.startswith(_CLOSING):
@@ -402,6 +430,13 @@ class _Reader:
             new = _open(p, need_verb=False)
         elif self.region == "impl":
             new = _open(p, need_verb=True)
+        elif self.region == "tasks":
+            # Under "1. Quyết liệt trong chỉ đạo:" the paragraphs name who does it.
+            new = _open(p, need_verb=True) if self.topic else None
+            if new is not None and not opens_with_verb(new.lead):
+                new = None
+            if new is None and self.clauses(p.text):
+                return
         if new:
             self.open(new).tasks.extend(split_sentences(new.lead))
             new.lead = ""

@@ -52,6 +52,7 @@ _VERBS = {
     "nâng cấp", "cải tạo", "sửa chữa", "hoàn thiện", "khảo sát", "tập huấn", "lắp đặt",
     "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
     "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
+    "trực tiếp", "quyết liệt", "nghiêm túc", "phải", "cần", "khẩn cấp", "dứt điểm",
 }  # fmt: skip
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
 _NOUN_BEFORE = {"các", "những", "ban", "và"}
