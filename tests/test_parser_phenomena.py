@@ -305,3 +305,26 @@ def test_units_named_clause_by_clause_under_a_topic() -> None:
         ("Bộ Công an", None),
         ("Các bộ, ngành, địa phương", date(2025, 12, 10)),
     ]
+
+
+def test_plan_attached_after_the_signature_is_read() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH HÒA AN\nSố: 15/QĐ-UBND\nHòa An, ngày 03 tháng 11 năm 2025\n\n"
+        "QUYẾT ĐỊNH\n\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số.\n\n"
+        "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n\nCHỦ TỊCH\n\nTrần Văn Bình\n\n"
+        "KẾ HOẠCH\n(Ban hành kèm theo Quyết định số 15/QĐ-UBND)\n\n"
+        "II. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính bố trí kinh phí trong quý I/2026.\n"
+    )
+    (d,) = parse_text(text)
+    assert [(a.unit, a.deadline) for a in d.assignments] == [("Sở Tài chính", date(2026, 3, 31))]
+    assert d.signer == "Trần Văn Bình"
+
+
+def test_the_issuer_asking_is_not_the_assignee() -> None:
+    text = (
+        "Bộ Tài chính trân trọng đề nghị Ủy ban nhân dân các tỉnh báo cáo trước ngày 24/11/2025.\n"
+    )
+    (d,) = parse_text("II. TỔ CHỨC THỰC HIỆN\n" + text)
+    assert [(a.unit, a.deadline) for a in d.assignments] == [
+        ("Ủy ban nhân dân các tỉnh", date(2025, 11, 24))
+    ]

@@ -89,6 +89,10 @@ _EXECUTION_RE = re.compile(r"(?:có trách nhiệm|chịu trách nhiệm)?\s*thi
 UNIT_WINDOW = 800
 # Where a clause may start inside a paragraph: "(1)", "(ii)", or a capital after ":" or ";".
 _CLAUSE_RE = re.compile(r"\s*\((?:\d{1,2}|[ivx]{1,4})\)\s+|(?<=[:;])\s+(?=[A-ZĐ])")
+_SPEAKER_RE = re.compile(
+    r"^(?:trân trọng\s+|kính\s+|xin\s+)?(?:đề nghị|yêu cầu|giao|thông báo để)\s+(?:cho\s+)?",
+    re.IGNORECASE,
+)
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
@@ -250,6 +254,10 @@ def _open(p: Para, need_verb: bool) -> _Draft | None:
     unit, rest = found
     if _EXECUTION_RE.match(fold(rest)):
         return None
+    speaker = _SPEAKER_RE.match(rest)
+    if speaker:
+        # "Bộ Tài chính trân trọng đề nghị UBND các tỉnh …": the issuer asks someone else.
+        return _open(Para(p.kind, p.marker, rest[speaker.end() :]), need_verb)
     unit = drop_titles(unit)
     if need_verb and not giao and not rest:
         return None
@@ -461,6 +469,12 @@ def _table_columns(cells: list[str]) -> dict[str, int] | None:
             if key not in cols and any(w in bare for w in words):
                 cols[key] = i
                 break
+    # A list of administrative procedures names who handles each one, not who must act.
+    bare_cells = [_bare(c) for c in cells]
+    if any("thu tuc" in c or "can cu phap ly" in c for c in bare_cells) and not any(
+        "chu tri" in c for c in bare_cells
+    ):
+        return None
     # "Người đứng đầu chịu trách nhiệm" may stand before the "Cơ quan chủ trì" column.
     chu_tri = [i for i, c in enumerate(cells) if "chu tri" in _bare(c)]
     if chu_tri and cols.get("coord") != chu_tri[0]:

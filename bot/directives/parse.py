@@ -120,6 +120,21 @@ def _split(lines: Lines) -> list[tuple[int, int]]:
     return list(zip(starts, [*starts[1:], n], strict=True))
 
 
+_ATTACHMENT_RE = re.compile(
+    r"^(?:phụ lục|\(?\s*(?:ban hành )?kèm theo\b|(?:kế hoạch|quy chế|quy định|chương trình|đề án"
+    r"|danh mục|hướng dẫn)$)"
+)
+
+
+def _starts_attachment(lines: Lines, i: int) -> bool:
+    """True for the first line of a document attached after the signature ("PHỤ LỤC")."""
+    tag = lines.tags[i]
+    if tag not in (Tag.CAPS, Tag.TITLE, Tag.TEXT, Tag.MARKED):
+        return False
+    f = fold(lines.text[i].strip(" *"))
+    return bool(_ATTACHMENT_RE.match(f)) and (tag is not Tag.TEXT or f.startswith(("(", "kèm")))
+
+
 def _body(lines: Lines, lo: int, hi: int, used: set[int]) -> list[Para]:
     tail = next(
         (
@@ -131,8 +146,14 @@ def _body(lines: Lines, lo: int, hi: int, used: set[int]) -> list[Para]:
     )
     picked: list[tuple[str, Gap]] = []
     gap = Gap.NONE
-    for i in range(lo, tail):
+    # A plan, a rule or an appendix "ban hành kèm theo" follows the signature: read it too.
+    attached = next((i for i in range(tail, hi) if _starts_attachment(lines, i)), hi)
+    for i in [*range(lo, tail), *range(attached, hi)]:
         tag = lines.tags[i]
+        if i == attached:
+            gap = Gap.BLANK
+        if tag in (Tag.NOI_NHAN, Tag.SIG):
+            continue
         if i in used:
             gap = Gap.REMOVED if picked else gap
         elif tag is Tag.BLANK:

@@ -53,6 +53,7 @@ _VERBS = {
     "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
     "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
     "trực tiếp", "quyết liệt", "nghiêm túc", "phải", "cần", "khẩn cấp", "dứt điểm",
+    "trân trọng", "đề nghị", "yêu cầu",
 }  # fmt: skip
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
 _NOUN_BEFORE = {"các", "những", "ban", "và"}
@@ -100,13 +101,13 @@ def _title_words(text: str) -> int:
     return n if rest and is_unit_start(rest[0]) else 0
 
 
-_COMRADE_RE = re.compile(r"^(?:các\s+)?đồng chí\s+", re.IGNORECASE)
+_COMRADE_RE = re.compile(r"^(?:các\s+)?đồng chí\s+(?=[A-ZĐÀ-Ỹ])", re.IGNORECASE)
 
 
 def drop_title(unit: str) -> str:
     """The unit a person's title names: "Giám đốc Sở Y tế" -> "Sở Y tế"."""
     comrade = _COMRADE_RE.match(unit)
-    if comrade and is_unit_start(unit[comrade.end() :]):
+    if comrade:
         unit = unit[comrade.end() :]
         unit = unit[:1].upper() + unit[1:]
     n = _title_words(unit)
@@ -172,6 +173,11 @@ def is_unit_start(text: str) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\S+")
+# Verbs no unit's name holds: after a proper name too ("… Việt Nam Phối hợp") they end it.
+_STRONG_VERBS = {
+    "phối hợp", "chủ trì", "khẩn trương", "tập trung", "có trách nhiệm", "chịu trách nhiệm",
+    "tiếp tục", "chủ động", "rà soát", "nghiên cứu", "hoàn thành",
+}  # fmt: skip
 # "Ủy ban Kiểm tra", "Ban Chỉ đạo": after these a capitalised verb is the body's name.
 _NAMED_BY_NEXT = {
     "ban",
@@ -227,14 +233,15 @@ def _unit_end_within(text: str, window: int) -> int | None:
             return tok.start()
         prev = toks[i - 1].group(0) if i else ""
         # Web copies bold the unit and capitalise the verb after it: "... ngang bộ Tập trung".
+        named = folded[i - 1] in _NAMED_BY_NEXT and (i < 2 or toks[i - 2].group(0)[:1].isupper())
+        verbs = _VERBS if prev[:1].islower() else _STRONG_VERBS
         if (
-            word[:1].isupper()
-            and prev[:1].islower()
-            and not (
-                folded[i - 1] in _NAMED_BY_NEXT and (i < 2 or toks[i - 2].group(0)[:1].isupper())
-            )
+            i
+            and word[:1].isupper()
+            and not named
+            and folded[i - 1] != "và"
             and not prev.endswith((",", ";", ":"))
-            and any(" ".join(folded[i : i + n]) in _VERBS for n in (3, 2))
+            and any(" ".join(folded[i : i + n]) in verbs for n in (3, 2))
         ):
             return tok.start()
         if i and word[:1].islower() and folded[i - 1] not in _NOUN_BEFORE:
