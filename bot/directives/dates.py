@@ -131,9 +131,9 @@ _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "relative",
         re.compile(
-            r"(?:chậm nhất|trong(?:\s+vòng|\s+thời\s+hạn)?|tối đa)\s*(?:là\s*)?(?P<n>\d{1,3})"
-            r"\s*ngày(?P<work>\s*làm\s*việc)?\s*,?\s*(?:kể\s*)?từ\s*(?:ngày\s*)?"
-            r"(?:ban\s*hành|ký|nhận)",
+            r"(?:chậm nhất|trong(?:\s+vòng|\s+thời\s+hạn)?|tối đa|không quá)\s*(?:là\s*)?"
+            r"(?P<n>\d{1,3})\s*ngày(?:(?P<work>\s*làm\s*việc)(?!\s*,?\s*(?:kể\s*)?từ\s*ngày"
+            r"\s*(?:nhận|tiếp nhận))|\s*,?\s*(?:kể\s*)?từ\s*(?:ngày\s*)?(?:ban\s*hành|ký))",
             re.IGNORECASE,
         ),
     ),
