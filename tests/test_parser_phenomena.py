@@ -68,6 +68,8 @@ def test_named_coordinators_get_assignments_of_their_own_generic_partners_do_not
         ("báo cáo chậm nhất 05 ngày làm việc kể từ ngày ban hành", date(2025, 11, 20),
          date(2025, 11, 27), "day"),
         ("hoàn thành trong 30 ngày kể từ ngày ký", date(2025, 11, 20), date(2025, 12, 20), "day"),
+        ("trong thời hạn 03 ngày làm việc xây dựng quy trình", date(2025, 11, 20),
+         date(2025, 11, 25), "day"),
         ("hoàn thành trong tháng 11/2025", date(2025, 11, 1), date(2025, 11, 30), "month"),
         ("hoàn thành trong năm 2025", date(2025, 3, 1), date(2025, 12, 31), "year"),
         ("trình Thủ tướng trong quý I/2026", date(2025, 11, 1), date(2026, 3, 31), "quarter"),
@@ -328,3 +330,26 @@ def test_the_issuer_asking_is_not_the_assignee() -> None:
     assert [(a.unit, a.deadline) for a in d.assignments] == [
         ("Ủy ban nhân dân các tỉnh", date(2025, 11, 24))
     ]
+
+
+def test_a_table_naming_the_unit_responsible_for_each_item() -> None:
+    table = (
+        "STT | Tên thông tin thống kê | Thời gian phổ biến | Đơn vị chịu trách nhiệm phổ biến\n"
+        "1 | Số đơn vị hành chính | Tháng 6/2026 | Vụ Chính quyền địa phương\n"
+        "2 | Số phong trào thi đua | Tháng 5/2026 | Ban Thi đua - Khen thưởng Trung ương\n"
+    )
+    (d,) = parse_text(table)
+    assert [(a.unit, a.role, a.deadline) for a in d.assignments] == [
+        ("Vụ Chính quyền địa phương", "lead", date(2026, 6, 30)),
+        ("Ban Thi đua - Khen thưởng Trung ương", "lead", date(2026, 5, 31)),
+    ]
+
+
+def test_a_table_that_only_lists_assigns_nothing() -> None:
+    table = (
+        "TT | Đơn vị khai thác | Khu vực khoáng sản | Số giấy phép\n"
+        "1 | Công ty TNHH Đá Hóa An | Tân Uyên | 12/GP-UBND\n"
+        "2 | Công ty CP Khoáng sản Bình Dương | Dĩ An | 13/GP-UBND\n"
+    )
+    (d,) = parse_text(table)
+    assert d.assignments == ()

@@ -479,9 +479,14 @@ def _table_columns(cells: list[str]) -> dict[str, int] | None:
     chu_tri = [i for i, c in enumerate(cells) if "chu tri" in _bare(c)]
     if chu_tri and cols.get("coord") != chu_tri[0]:
         cols["lead"] = chu_tri[0]
+    if {"lead", "time"} <= cols.keys() and "task" not in cols and _bare(cells[0]) in ("stt", "tt"):
+        # "STT | Tên thông tin | Thời gian | Đơn vị chịu trách nhiệm": the item is named first;
+        # without a time column a table only lists (mines and their operators, say).
+        cols["task"] = 1
     if "lead" in cols and "task" in cols:
         # Without a word for it, the lead column only lists who does the task.
-        cols["lead_role"] = int("chu tri" in _bare(cells[cols["lead"]]))
+        lead_head = _bare(cells[cols["lead"]])
+        cols["lead_role"] = int("chu tri" in lead_head or "chiu trach nhiem" in lead_head)
         return cols
     return None
 

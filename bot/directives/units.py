@@ -53,7 +53,7 @@ _VERBS = {
     "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
     "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
     "trực tiếp", "quyết liệt", "nghiêm túc", "phải", "cần", "khẩn cấp", "dứt điểm",
-    "trân trọng", "đề nghị", "yêu cầu",
+    "trân trọng", "đề nghị", "yêu cầu", "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày",
 }  # fmt: skip
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
 _NOUN_BEFORE = {"các", "những", "ban", "và"}

@@ -147,7 +147,7 @@ def _reflow(lines: list[str]) -> list[str]:
 _EMPTY = ""
 # A web table's cell holds a few wrapped lines; a longer run is prose after the table.
 _CELL_LINES = 15
-_STT_RE = re.compile(r"^(?:\d{1,4}|[IVX]{1,5}|[a-zđ])\.?$")
+_STT_RE = re.compile(r"^(?:\d{1,4}|[IVX]{1,5}|[a-zđA-ZĐ])\.?$")
 
 
 def _segments(lines: list[str], i: int) -> tuple[list[str], int]:
@@ -210,7 +210,8 @@ def _tables(lines: list[str]) -> list[str]:
             rows = _rows(cells) if j > i else []
             # A table has short header cells and numbered rows; a letterhead laid out in
             # cells has neither.
-            if len(rows) >= 2 and _STT_RE.match(rows[1][0]) and max(map(len, rows[0])) <= 80:
+            numbered = any(_STT_RE.match(r[0]) for r in rows[1:3])
+            if len(rows) >= 2 and numbered and max(map(len, rows[0])) <= 80:
                 out.append("")
                 out.extend(" | ".join(r) for r in rows)
                 out.append("")
