@@ -353,3 +353,31 @@ def test_a_table_that_only_lists_assigns_nothing() -> None:
     )
     (d,) = parse_text(table)
     assert d.assignments == ()
+
+
+def test_a_government_office_letter_passes_on_what_the_leader_said() -> None:
+    text = (
+        "Kính gửi: Bộ Khoa học và Công nghệ.\n\n"
+        "Xét Tờ trình số 226/TTr-BKHCN, Phó Thủ tướng Chính phủ có ý kiến như sau:\n\n"
+        "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Quốc phòng rà soát mô hình tổ chức, "
+        "báo cáo Thủ tướng Chính phủ trong quý I năm 2026.\n\n"
+        "Văn phòng Chính phủ thông báo để Bộ Khoa học và Công nghệ biết, thực hiện./.\n"
+    )
+    (d,) = parse_text(text)
+    lead = d.assignments[0]
+    assert (lead.unit, lead.role, lead.deadline) == (
+        "Bộ Khoa học và Công nghệ",
+        "lead",
+        date(2026, 3, 31),
+    )
+
+
+def test_the_issuer_asks_for_the_items_that_follow() -> None:
+    text = (
+        "Để phát huy hiệu quả, Bộ Tài chính đề nghị UBND các tỉnh, thành phố quan tâm chỉ đạo:\n"
+        "1. Phổ biến rộng rãi Cẩm nang đến công chức cấp xã.\n"
+        "2. Tổ chức tập huấn cho công chức cấp xã.\n"
+    )
+    (d,) = parse_text(text)
+    (a,) = d.assignments
+    assert (a.unit, len(a.tasks)) == ("UBND các tỉnh, thành phố", 3)

@@ -384,7 +384,15 @@ class _Reader:
         """Open an assignment for "Giao/Đề nghị/Yêu cầu <unit> ..." naming a unit of its own."""
         m = _ASK_RE.match(text)
         if not m:
-            return False
+            # "(Để …,) Bộ Tài chính đề nghị UBND các tỉnh …": the issuer names itself, then asks.
+            for start in (0, *(c.end() for c in re.finditer(r",\s+", text))):
+                spoken = unit_at(text[start:])
+                m = _SPEAKER_RE.match(spoken[1]) if spoken else None
+                if spoken and m:
+                    text = spoken[1]
+                    break
+            else:
+                return False
         body = text[m.end() :]
         new = _open(Para("text", "", body), need_verb=False)
         if new is None:
@@ -433,8 +441,17 @@ class _Reader:
             self.close()
             self.region = "tasks"
             return
+        if self.region == "none" and p.text.endswith(":"):
+            # "… Phó Thủ tướng có ý kiến như sau:" / "… Bộ Tài chính đề nghị UBND các tỉnh:"
+            last = split_sentences(p.text)[-1] if split_sentences(p.text) else p.text
+            if self.asked(last):
+                return
+            if "như sau" in fold(p.text[-60:]):
+                self.close()
+                self.region, self.topic = "tasks", True
+                return
         new = None
-        if self.region in ("none", "impl") and _GIAO_RE.match(p.text):
+        if self.region in ("none", "impl", "tasks") and _GIAO_RE.match(p.text):
             new = _open(p, need_verb=False)
         elif self.region == "impl":
             new = _open(p, need_verb=True)
