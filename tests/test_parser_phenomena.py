@@ -381,3 +381,18 @@ def test_the_issuer_asks_for_the_items_that_follow() -> None:
     (d,) = parse_text(text)
     (a,) = d.assignments
     assert (a.unit, len(a.tasks)) == ("UBND các tỉnh, thành phố", 3)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        ("Ủy ban nhân dân cấp xã quyết định tiêu chuẩn diện tích.", "Ủy ban nhân dân cấp xã"),
+        ("Các đơn vị sự nghiệp công lập rà soát tài sản.", "Các đơn vị sự nghiệp công lập"),
+        ("Các cơ quan, tổ chức, đơn vị tổ chức quán triệt.", "Các cơ quan, tổ chức, đơn vị"),
+        ("Đài Truyền hình Việt Nam (VTV) chủ trì tuyên truyền.", "Đài Truyền hình Việt Nam (VTV)"),
+        ("Bộ Công an đã hướng dẫn; Bộ Y tế hoàn thành cấp phép.", "Bộ Công an"),
+    ],
+)
+def test_where_a_unit_ends(sentence: str, unit: str) -> None:
+    (d,) = parse_text("II. TỔ CHỨC THỰC HIỆN\n1. " + sentence + "\n")
+    assert d.assignments[0].unit == unit

@@ -53,10 +53,10 @@ _VERBS = {
     "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
     "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
     "trực tiếp", "quyết liệt", "nghiêm túc", "phải", "cần", "khẩn cấp", "dứt điểm",
-    "trân trọng", "đề nghị", "yêu cầu", "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày",
+    "trân trọng", "đề nghị", "yêu cầu", "quyết định", "xác định", "đã", "đang", "sẽ", "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày",
 }  # fmt: skip
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
-_NOUN_BEFORE = {"các", "những", "ban", "và"}
+_NOUN_BEFORE = {"các", "những", "ban", "và", "công"}
 # A name that ends in its level ("UBND huyện", "Phòng Nội vụ huyện") ends there: a lower-case
 # word after it, unless one of these, is the verb, whether or not it is a known one.
 _LEVEL_END = {"huyện", "tỉnh", "xã", "phường", "quận", "trấn"}
@@ -173,6 +173,7 @@ def is_unit_start(text: str) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\S+")
+_ABBREVIATION_RE = re.compile(r"^\([A-ZĐ0-9&]{2,10}\)[,;:.]?$")
 # Verbs no unit's name holds: after a proper name too ("… Việt Nam Phối hợp") they end it.
 _STRONG_VERBS = {
     "phối hợp", "chủ trì", "khẩn trương", "tập trung", "có trách nhiệm", "chịu trách nhiệm",
@@ -219,7 +220,11 @@ def _unit_end_within(text: str, window: int) -> int | None:
     bare: list[str] = []
     for i, tok in enumerate(toks[: max(last, 0)]):
         word = tok.group(0)
-        if i and (word.startswith("(") or "\n" in text[toks[i - 1].end() : tok.start()]):
+        # "Đài Truyền hình Việt Nam (VTV)": a bracketed abbreviation belongs to the name.
+        if i and (
+            (word.startswith("(") and not _ABBREVIATION_RE.match(word))
+            or "\n" in text[toks[i - 1].end() : tok.start()]
+        ):
             return tok.start()
         if (
             i >= 2
@@ -247,10 +252,13 @@ def _unit_end_within(text: str, window: int) -> int | None:
         if i and word[:1].islower() and folded[i - 1] not in _NOUN_BEFORE:
             for size in (3, 2, 1):
                 phrase = " ".join(folded[i : i + size])
-                if phrase in _VERBS and not _noun_use(phrase, folded, i + size):
+                # "các cơ quan, tổ chức, đơn vị": in a list "tổ chức" is one more noun.
+                listed = phrase == "tổ chức" and prev.endswith(",")
+                if phrase in _VERBS and not listed and not _noun_use(phrase, folded, i + size):
                     return tok.start()
             bare = bare or strip_marks(" ".join(folded)).split(" ")
-            if " ".join(bare[i : i + 2]) in _BARE_VERBS:
+            pair = " ".join(bare[i : i + 2])
+            if pair in _BARE_VERBS and not (pair == "to chuc" and prev.endswith(",")):
                 return tok.start()
         if word.endswith((":", ".")) and not (i == 0 and word == "P."):
             return tok.end() - 1
