@@ -391,6 +391,9 @@ def test_the_issuer_asks_for_the_items_that_follow() -> None:
         ("Các cơ quan, tổ chức, đơn vị tổ chức quán triệt.", "Các cơ quan, tổ chức, đơn vị"),
         ("Đài Truyền hình Việt Nam (VTV) chủ trì tuyên truyền.", "Đài Truyền hình Việt Nam (VTV)"),
         ("Bộ Công an đã hướng dẫn; Bộ Y tế hoàn thành cấp phép.", "Bộ Công an"),
+        ("Thuế tỉnh Tây Ninh hướng dẫn doanh nghiệp kê khai.", "Thuế tỉnh Tây Ninh"),
+        ("Đại học Công nghiệp Hà Nội xây dựng đề án.", "Đại học Công nghiệp Hà Nội"),
+        ("Thống đốc Ngân hàng Nhà nước Việt Nam chỉ đạo giãn nợ.", "Ngân hàng Nhà nước Việt Nam"),
     ],
 )
 def test_where_a_unit_ends(sentence: str, unit: str) -> None:

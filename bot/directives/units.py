@@ -22,7 +22,10 @@ _HEADS = {
 # Words that open a unit name only before a proper name ("Bộ Chính trị", "Hội Nông dân").
 _CAPITAL_HEADS = {
     "bộ", "đoàn", "hội", "cục", "viện", "trường", "đài", "trung tâm", "ủy ban", "trạm", "hạt",
+    "vụ", "tiểu ban", "đại học", "học viện", "tổng công ty",
 }  # fmt: skip
+# Since 2025 tax and statistics offices are named by their area: "Thuế tỉnh Tây Ninh".
+_AREA_OFFICE_RE = re.compile(r"^(?:thuế|thống kê)\s+(?:tỉnh|thành phố|cơ sở|khu vực)\b")
 # What may follow "các"/"những" in a group of units ("các sở, ban, ngành").
 _GROUP_NOUNS = {
     "phòng", "ban", "sở", "ngành", "cơ quan", "đơn vị", "địa phương", "xã", "phường",
@@ -81,7 +84,7 @@ _BARE_VERBS = {strip_marks(v) for v in _VERBS if " " in v}
 _TITLE_RE = re.compile(
     r"^(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch|(?:tổng\s+)?giám đốc|thủ trưởng|hiệu trưởng"
     r"|chỉ huy trưởng|bộ trưởng|thứ trưởng|vụ trưởng|(?:tổng\s+)?cục trưởng|chi cục trưởng"
-    r"|viện trưởng|chánh|trưởng)\s+"
+    r"|viện trưởng|thống đốc|chánh|trưởng)\s+"
 )
 # "các Sở: Tài chính, Xây dựng" names one kind of unit, then the proper names that follow it.
 _FACTOR_HEAD_RE = re.compile(
@@ -157,7 +160,7 @@ def is_unit_start(text: str) -> bool:
         return False
     if _TITLE_RE.match(" ".join(words)) and _title_words(text):
         return True
-    if three in _HEADS or two in _HEADS:
+    if three in _HEADS or two in _HEADS or _AREA_OFFICE_RE.match(" ".join(words)):
         return True
     for head in (two, w0):
         if head in _CAPITAL_HEADS:
