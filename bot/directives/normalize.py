@@ -97,7 +97,7 @@ def org_case(name: str) -> str:
 
 _VOWELS = set("aăâeêioôơuưy")
 _FINALS = {"c", "ch", "m", "n", "ng", "nh", "p", "t"}
-_SPACED_RE = re.compile(r"(?:^|\s)\w(?:\s+\w+)")
+_SPACED_RE = re.compile(r"(?:^|\s)[^\W\d_]\s+[^\W\d_]")
 _DOUBLE_INITIALS = {"ch", "gh", "gi", "kh", "ng", "nh", "ph", "th", "tr"}
 
 

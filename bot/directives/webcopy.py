@@ -147,14 +147,16 @@ def _reflow(lines: list[str]) -> list[str]:
 _EMPTY = ""
 # A web table's cell holds a few wrapped lines; a longer run is prose after the table.
 _CELL_LINES = 15
+_PROBE = 40
+_STT_HEAD_RE = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.IGNORECASE)
 _STT_RE = re.compile(r"^(?:\d{1,4}|[IVX]{1,5}|[a-zđA-ZĐ])\.?$")
 
 
-def _segments(lines: list[str], i: int) -> tuple[list[str], int]:
-    """The cells from the rule line at i on: text, or _EMPTY where two rules meet."""
+def _segments(lines: list[str], i: int, limit: int = 1 << 30) -> tuple[list[str], int]:
+    """Up to limit cells from the rule line at i on: text, or _EMPTY where two rules meet."""
     cells: list[str] = []
     j = i
-    while j < len(lines) and lines[j].strip() == "|":
+    while j < len(lines) and lines[j].strip() == "|" and len(cells) < limit:
         k = j + 1
         while k < len(lines) and lines[k].strip() != "|" and k - j <= _CELL_LINES:
             k += 1
@@ -200,26 +202,39 @@ def _rows(cells: list[str]) -> list[list[str]]:
     return rows
 
 
+def _may_open_table(lines: list[str], i: int) -> bool:
+    """True for a rule that may open a table: after text, or right before an "STT" cell."""
+    if lines[i].strip() != "|":
+        return False
+    if i == 0 or lines[i - 1].strip() != "|":
+        return True
+    nxt = lines[i + 1].replace("*", "").strip() if i + 1 < len(lines) else ""
+    return bool(_STT_HEAD_RE.match(nxt))
+
+
 def _tables(lines: list[str]) -> list[str]:
     """Web tables laid out one cell per line between rules, as "cell | cell | cell" rows."""
     out: list[str] = []
     i = 0
     while i < len(lines):
-        if lines[i].strip() == "|":
+        # A table opens with a rule after text; rules after rules are inside a run of cells.
+        # Enough cells for a header and two rows tell whether a table starts here.
+        if _may_open_table(lines, i) and _is_table(_rows(_segments(lines, i, _PROBE)[0])):
             cells, j = _segments(lines, i)
-            rows = _rows(cells) if j > i else []
-            # A table has short header cells and numbered rows; a letterhead laid out in
-            # cells has neither.
-            numbered = any(_STT_RE.match(r[0]) for r in rows[1:3])
-            if len(rows) >= 2 and numbered and max(map(len, rows[0])) <= 80:
-                out.append("")
-                out.extend(" | ".join(r) for r in rows)
-                out.append("")
-                i = j + 1
-                continue
+            out.append("")
+            out.extend(" | ".join(r) for r in _rows(cells))
+            out.append("")
+            i = j + 1
+            continue
         out.append(lines[i])
         i += 1
     return out
+
+
+def _is_table(rows: list[list[str]]) -> bool:
+    """A table has short header cells and numbered rows; a letterhead in cells has neither."""
+    numbered = any(r and _STT_RE.match(r[0]) for r in rows[1:3])
+    return len(rows) >= 2 and numbered and max(map(len, rows[0])) <= 80
 
 
 def _open(line: str) -> bool:
