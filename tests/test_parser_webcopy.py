@@ -87,3 +87,18 @@ def test_date_broken_after_ngay_is_joined() -> None:
 def test_ragged_cell_tables_do_not_break_the_parse() -> None:
     text = "|\nSTT\n|\nNội dung\n|\nĐơn vị\n|\n|\n1\n|\nA\n|\n|\n|\n|\n|\n|\n|\nx\n"
     assert parse_text(text + PAGE)
+
+
+def test_a_portal_summary_before_the_letterhead_is_not_read_twice() -> None:
+    summary = (
+        "Thủ tướng yêu cầu:\nBộ Y tế hoàn thành cấp phép trước ngày 30/11/2025.\n"
+        + "Tóm tắt của trang.\n" * 8
+    )
+    letterhead = (
+        "|\n**THỦ TƯỚNG CHÍNH PHỦ**\n|\n**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\n|\n"
+        "Số: 9/CĐ-TTg\n|\n*Hà Nội, ngày 23 tháng 11 năm 2025*\n|\n"
+    )
+    body = "Thủ tướng Chính phủ yêu cầu:\n1. Bộ Y tế hoàn thành cấp phép trước ngày 30/11/2025.\n"
+    page = PAGE.replace("**Kính gửi:**", summary + letterhead + body + "**Kính gửi:**")
+    (d,) = parse_text(page)
+    assert [a.unit for a in d.assignments].count("Bộ Y tế") == 1

@@ -28,6 +28,9 @@ _TRAILER_RE = re.compile(
     r"|Nghị định|Hướng dẫn|Kết luận|Chương trình|Báo cáo|Luật)\s+\d[\w./-]*\s.*\bban hành$"
 )
 _SITE_END = ("## Văn bản liên quan", "Văn bản này chưa cập nhật nội dung Tiếng Anh")
+_MOTTO_OPENINGS = ("cộng hòa xã hội", "đảng cộng sản")
+# Fewer lines than this between the metadata and the letterhead are the page's own chrome.
+_SUMMARY_LINES = 8
 _FOOTNOTE_MARK_RE = re.compile(r"\[(?:\d{1,3}|[ivxl]{1,6})\]")
 # A span of emphasis longer than this is a page's layout, not a wrapped heading or cell.
 _SPAN_LINES = 5
@@ -83,6 +86,25 @@ def read_meta(lines: list[str]) -> tuple[PageMeta | None, int]:
     if "number" not in found:
         return None, 0
     return PageMeta(**found), end
+
+
+def _letterhead_start(lines: list[str], start: int) -> int:
+    """Where the letterhead begins after a portal's summary: the issuer's cell before the motto.
+
+    Some portals print a summary of the document between the metadata block and the
+    document itself; read as body text, it would hand out every task twice.
+    """
+    for k in range(start, min(len(lines) - 1, start + 400)):
+        pair = fold(f"{lines[k]} {lines[k + 1]}".replace("*", ""))
+        if not pair.startswith(_MOTTO_OPENINGS):
+            continue
+        j = k - 1
+        while j > start and lines[j].strip() in ("|", ""):
+            j -= 1
+        while j > start and lines[j - 1].strip() != "|":
+            j -= 1
+        return j if j - start > _SUMMARY_LINES else start
+    return start
 
 
 def _document_end(lines: list[str], start: int) -> int:
@@ -250,6 +272,7 @@ def unwrap(text: str) -> Source:
     cells = sum(1 for x in lines if x.strip() == "|")
     if meta is None and cells * 20 < len(lines):
         return Source(text)
+    start = _letterhead_start(lines, start)
     end = _document_end(lines, start)
     tabled = _tables(lines[start:end])
     body = ["" if x.strip() == "|" else _FOOTNOTE_MARK_RE.sub("", x) for x in tabled]
