@@ -394,8 +394,20 @@ def test_the_issuer_asks_for_the_items_that_follow() -> None:
         ("Thuế tỉnh Tây Ninh hướng dẫn doanh nghiệp kê khai.", "Thuế tỉnh Tây Ninh"),
         ("Đại học Công nghiệp Hà Nội xây dựng đề án.", "Đại học Công nghiệp Hà Nội"),
         ("Thống đốc Ngân hàng Nhà nước Việt Nam chỉ đạo giãn nợ.", "Ngân hàng Nhà nước Việt Nam"),
+        ("Vụ Tổ chức cán bộ - Quán triệt đến công chức.", "Vụ Tổ chức cán bộ"),
     ],
 )
 def test_where_a_unit_ends(sentence: str, unit: str) -> None:
     (d,) = parse_text("II. TỔ CHỨC THỰC HIỆN\n1. " + sentence + "\n")
     assert d.assignments[0].unit == unit
+
+
+def test_table_rows_whose_lead_cell_names_no_unit_are_skipped() -> None:
+    table = (
+        "STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian hoàn thành\n"
+        "A | B | 1 | 2\n"
+        "1 | Rà soát | Sở Y tế | Quý I/2026\n"
+        "2 | Số hóa | Đã hoàn thành | 2025\n"
+    )
+    (d,) = parse_text(table)
+    assert [a.unit for a in d.assignments] == ["Sở Y tế"]

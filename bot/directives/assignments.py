@@ -334,8 +334,9 @@ class _Reader:
             self.columns, self.width = header, len(cells)
             return
         cols = self.columns
-        # Rows with merged cells ("I | Nhóm nhiệm vụ về thể chế") are group headings.
-        if cols is None or len(cells) != self.width or not cells[cols["lead"]]:
+        # Rows with merged cells ("I | Nhóm nhiệm vụ về thể chế") are group headings; a row
+        # whose lead cell names no unit ("4", "Đã hoàn thành") numbers or reports, not assigns.
+        if cols is None or len(cells) != self.width or not is_unit_start(cells[cols["lead"]]):
             return
         self.close()
         self.assignments.append(_row_assignment(cells, cols, self.issued))

@@ -180,7 +180,8 @@ _ABBREVIATION_RE = re.compile(r"^\([A-ZĐ0-9&]{2,10}\)[,;:.]?$")
 # Verbs no unit's name holds: after a proper name too ("… Việt Nam Phối hợp") they end it.
 _STRONG_VERBS = {
     "phối hợp", "chủ trì", "khẩn trương", "tập trung", "có trách nhiệm", "chịu trách nhiệm",
-    "tiếp tục", "chủ động", "rà soát", "nghiên cứu", "hoàn thành",
+    "tiếp tục", "chủ động", "rà soát", "nghiên cứu", "hoàn thành", "quán triệt", "triển khai",
+    "tham mưu", "hướng dẫn", "theo dõi", "báo cáo",
 }  # fmt: skip
 # "Ủy ban Kiểm tra", "Ban Chỉ đạo": after these a capitalised verb is the body's name.
 _NAMED_BY_NEXT = {
