@@ -411,3 +411,8 @@ def test_table_rows_whose_lead_cell_names_no_unit_are_skipped() -> None:
     )
     (d,) = parse_text(table)
     assert [a.unit for a in d.assignments] == ["Sở Y tế"]
+
+
+def test_glued_words_are_split() -> None:
+    (d,) = parse_text("II. TỔ CHỨC THỰC HIỆN\n1. UBND cáchuyện, thị xã tổ chức tuyên truyền.\n")
+    assert d.assignments[0].unit == "UBND các huyện, thị xã"

@@ -152,3 +152,16 @@ def join_split_syllables(line: str) -> str:
         out.append(tok)
         rebuilt = False
     return " ".join(out)
+
+
+# PDF extraction drops the space after a short word: "cáchuyện", "cácxã", "vàUBND".
+_GLUED_RE = re.compile(
+    r"\b(các|những|và|của|cho|tại)(huyện|xã|phường|sở|ban|ngành|tỉnh|phòng|cấp|đơn vị"
+    r"|cơ quan|địa phương|thị trấn|đặc khu|UBND|Ủy ban)\b",
+    re.IGNORECASE,
+)
+
+
+def split_glued_words(line: str) -> str:
+    """A space put back between a short word and the unit word glued to it ("cáchuyện")."""
+    return _GLUED_RE.sub(r"\1 \2", line)

@@ -25,7 +25,7 @@ from .header import Header, document_copy_kind, issuer_from_orgs, signature, wal
 from .leftovers import find_unassigned
 from .lines import Lines, Tag, read_lines
 from .model import ParsedDocument, Reference, Unassigned
-from .normalize import fold, join_split_syllables, org_case, squash
+from .normalize import fold, join_split_syllables, org_case, split_glued_words, squash
 from .reflow import Gap, Para, reflow
 from .refs import (
     directive_references,
@@ -102,7 +102,9 @@ _BROKEN_DATE_RES = (
 def normalise(text: str) -> Source:
     """Stage 1: the document's own text (out of a web page) with dates joined across lines."""
     source = unwrap(text)
-    joined = "\n".join(join_split_syllables(line) for line in source.text.split("\n"))
+    joined = "\n".join(
+        split_glued_words(join_split_syllables(line)) for line in source.text.split("\n")
+    )
     for pattern, repl in _BROKEN_DATE_RES:
         joined = pattern.sub(repl, joined)
     return replace(source, text=joined)
