@@ -416,3 +416,19 @@ def test_table_rows_whose_lead_cell_names_no_unit_are_skipped() -> None:
 def test_glued_words_are_split() -> None:
     (d,) = parse_text("II. TỔ CHỨC THỰC HIỆN\n1. UBND cáchuyện, thị xã tổ chức tuyên truyền.\n")
     assert d.assignments[0].unit == "UBND các huyện, thị xã"
+
+
+def test_tasks_due_on_different_days_are_assignments_of_their_own() -> None:
+    text = (
+        "Thủ tướng Chính phủ yêu cầu:\n"
+        "1. Chủ tịch Ủy ban nhân dân các tỉnh:\n"
+        "a) Sửa chữa nhà cửa, hoàn thành trước ngày 31/12/2025; xây mới nhà ở cho các hộ, "
+        "hoàn thành trước ngày 31/01/2026.\n"
+        "b) Báo cáo kết quả trước ngày 20 hằng tháng.\n"
+    )
+    (d,) = parse_text(text)
+    assert [(a.unit, a.deadline) for a in d.assignments] == [
+        ("Ủy ban nhân dân các tỉnh", date(2025, 12, 31)),
+        ("Ủy ban nhân dân các tỉnh", date(2026, 1, 31)),
+    ]
+    assert d.assignments[1].tasks[0].startswith("Xây mới nhà ở")

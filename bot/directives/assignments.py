@@ -575,6 +575,43 @@ def with_coordinators(assignments: list[ParsedAssignment]) -> list[ParsedAssignm
     return [*assignments, *derived]
 
 
+def _dated(clause: str, issued: date | None) -> tuple[date | None, str | None]:
+    """The clause's own deadline; a recurring one ("trước ngày 20 hằng tháng") is not one."""
+    due, stated = deadline_from_text(clause, issued)
+    if due is None or stated is None or re.search(r"\b(?:hằng|hàng)\b", stated, re.IGNORECASE):
+        return None, None
+    return due, stated
+
+
+def by_deadline(a: ParsedAssignment, issued: date | None) -> list[ParsedAssignment]:
+    """One assignment per deadline, when a unit's tasks fall due on different days.
+
+    "hoàn thành trước ngày 31/12/2025; xây dựng lại nhà … chậm nhất trước ngày 31/01/2026"
+    is two tasks to follow up; clauses without a date of their own go with the one before.
+    """
+    groups: list[tuple[date | None, str | None, list[str]]] = []
+    for task in a.tasks:
+        for clause in re.split(r"(?<=;)\s+", task):
+            due, stated = _dated(clause, issued)
+            if groups and (due is None or due == groups[-1][0] or groups[-1][0] is None):
+                last_due, last_stated, parts = groups[-1]
+                groups[-1] = (last_due or due, last_stated or stated, [*parts, clause])
+            else:
+                groups.append((due, stated, [clause]))
+    if sum(1 for g in groups if g[0] is not None) < 2:
+        return [a]
+    return [
+        replace(
+            a,
+            tasks=(_capitalise(" ".join(parts)),),
+            deadline=due,
+            deadline_text=stated,
+            deadline_precision=precision_of(stated) if due else None,
+        )
+        for due, stated, parts in groups
+    ]
+
+
 def extract(
     paras: list[Para], issued: date | None = None
 ) -> tuple[list[ParsedAssignment], list[str]]:
@@ -583,4 +620,8 @@ def extract(
     for p in paras:
         reader.read(p)
     reader.close()
-    return with_coordinators(reader.assignments), reader.sections
+    # A unit's later deadlines come after the document's own assignments, so their numbers
+    # stay the ones a reader counts in the text.
+    groups = [by_deadline(a, issued) for a in reader.assignments]
+    split = [g[0] for g in groups] + [x for g in groups for x in g[1:]]
+    return with_coordinators(split), reader.sections

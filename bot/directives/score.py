@@ -119,13 +119,13 @@ def _pair_in_order(
 ) -> list[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
     """Gold and extracted items paired by their folded key, in order; unpaired ones alone.
 
-    An item whose role also agrees is preferred, so that a unit holding a task of its own and
-    a coordinator's task pairs each with its like.
+    An item whose role and deadline also agree is preferred, then one whose role agrees, so
+    that a unit holding several tasks pairs each with its like.
     """
     norm = _unit_key if key == "unit" else _f
     free = list(range(len(got)))
     match: dict[int, int] = {}
-    for same_role in (True, False):
+    for fields in (("role", "deadline"), ("role",), ()):
         for n, g in enumerate(gold):
             if n in match:
                 continue
@@ -135,7 +135,7 @@ def _pair_in_order(
                     j
                     for j in free
                     if norm(got[j][key]) == k
-                    and (not same_role or got[j].get("role") == g.get("role"))
+                    and all(_f(got[j].get(f)) == _f(g.get(f)) for f in fields)
                 ),
                 None,
             )
