@@ -555,12 +555,16 @@ def with_coordinators(assignments: list[ParsedAssignment]) -> list[ParsedAssignm
     """
     coordinating = {fold(a.unit) for a in assignments if a.role == "coordinate"}
     derived: list[ParsedAssignment] = []
+    # A lead split by deadline lists the same partners again: one task each is enough.
+    seen: set[tuple[str, str]] = set()
     for a in assignments:
         if a.role != "lead":
             continue
         for c in a.coordinators:
-            if is_generic(c) or fold(c) in coordinating:
+            pair = (fold(c), fold(a.unit))
+            if is_generic(c) or fold(c) in coordinating or pair in seen:
                 continue
+            seen.add(pair)
             derived.append(
                 replace(
                     a,
