@@ -74,6 +74,9 @@ def find_unassigned(text: str, assignments: Iterable[ParsedAssignment]) -> list[
             continue
         for piece in _starts(line, not prev or bool(_ENDS_RE.search(prev))):
             body = _ASK_RE.sub("", piece.strip())
+            # Unit names start with a capital ("Sở", "UBND", "Các"); skip the rest unread.
+            if not body[:1].isupper():
+                continue
             found = unit_at(body)
             if found is None or not _is_task(found[0], found[1]):
                 continue
