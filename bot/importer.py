@@ -77,7 +77,7 @@ class PlannedDirective:
         return [
             NewTask(
                 unit_id=unit.id,
-                role=a.parsed.role,
+                role="unspecified" if a.parsed.role == "execute" else a.parsed.role,
                 text="\n".join(a.parsed.tasks) or a.parsed.unit,
                 deadline=a.deadline,
                 recurrence=a.parsed.recurrence,

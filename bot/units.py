@@ -11,15 +11,21 @@ from bot.domain import Unit
 from bot.names import name_key
 
 # "Ủy ban nhân dân huyện Mỹ Xuyên" is also written "UBND huyện" inside its own district.
-_AREA_TAIL = re.compile(r"^(.*\b(?:huyện|tỉnh|thị xã|thành phố|quận))\s+\S.*$")
-_COMMUNE = re.compile(r"^ủy ban nhân dân (?:xã|thị trấn|phường) ")
+_AREA_TAIL = re.compile(
+    r"^(.*\b(?:huyện|tỉnh|thị xã|thành phố|quận|xã|phường|đặc khu|thị trấn))\s+\S.*$"
+)
+# Since 1/7/2025 a province's communes are xã, phường and đặc khu (island special zones).
+_COMMUNE = re.compile(r"^ủy ban nhân dân (?:xã|thị trấn|phường|đặc khu) ")
+_PROVINCE_DEPARTMENT = re.compile(r"^sở ")
 _DEPARTMENT = re.compile(r"^(?:phòng|văn phòng|thanh tra|trung tâm|ban quản lý|ban chỉ huy) ")
 _GROUP = re.compile(r"(?:^|\s)(?:các|những)\s")
 # Group names that stand for a district's own units; provincial or party groups
 # ("các sở, ban, ngành", "Ban thường vụ các huyện ủy") name bodies outside the roster.
-_COMMUNE_GROUP = re.compile(r"\b(?:xã|thị trấn|phường)\b")
+_COMMUNE_GROUP = re.compile(r"\b(?:xã|thị trấn|phường|đặc khu)\b")
 _DEPARTMENT_GROUP = re.compile(r"\b(?:phòng|cơ quan chuyên môn)\b")
-_OUTSIDE = re.compile(r"\b(?:ủy|đảng|sở|tỉnh)\b")
+# "các sở, ban, ngành (tỉnh)" are the province's departments; a district roster has none.
+_PROVINCE_GROUP = re.compile(r"\b(?:sở|cơ quan chuyên môn)\b")
+_OUTSIDE = re.compile(r"\b(?:ủy|đảng)\b")
 # "Ban thường vụ các huyện ủy, thị ủy, thành ủy" (or "các huyện, thị, thành ủy"): the
 # district-level party committees of the roster.
 _DISTRICT_PARTY_GROUP = re.compile(r"\bcác huyện(?: ủy|,)")
@@ -88,4 +94,6 @@ class UnitDirectory:
             found += [u for u in self.units if _COMMUNE.match(name_key(u.name))]
         if _DEPARTMENT_GROUP.search(local):
             found += [u for u in self.units if _DEPARTMENT.match(name_key(u.name))]
-        return tuple(found)
+        if _PROVINCE_GROUP.search(local):
+            found += [u for u in self.units if _PROVINCE_DEPARTMENT.match(name_key(u.name))]
+        return tuple(dict.fromkeys(found))

@@ -90,3 +90,47 @@ def test_command_line_prints_table(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main([str(gold_path)]) == 0
     out = capsys.readouterr().out
     assert "units" in out and "documents" in out and "1.00" in out
+
+
+def test_folder_of_gold_files_with_documents_beside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "a.gold.json").write_text(json.dumps(_gold(), ensure_ascii=False), "utf-8")
+    (tmp_path / "broken.gold.json").write_text("[{", encoding="utf-8")
+    (tmp_path / "odd.gold.json").write_text('[{"file": "a.txt"}]', encoding="utf-8")
+    assert main([str(tmp_path), "--diff"]) == 0
+    captured = capsys.readouterr()
+    assert "No differences." in captured.out and "1.00" in captured.out
+    assert "broken.gold.json: skipped, not valid JSON" in captured.err
+    assert "odd.gold.json: skipped, entry 0 has no 'parents' list" in captured.err
+
+
+def test_gold_naming_a_missing_document_is_skipped_with_a_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = [{**_gold()[0], "file": "absent.txt"}]
+    (tmp_path / "x.gold.json").write_text(json.dumps(gold, ensure_ascii=False), "utf-8")
+    assert main([str(tmp_path), "--docs", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "absent.txt is not in" in err and "Traceback" not in err
+
+
+def test_missing_folder_is_a_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err.startswith("There is no gold file or folder at")
+    assert main([str(tmp_path), "--docs", str(tmp_path / "shared")]) == 2
+    assert "holds no NAME.gold.json" in capsys.readouterr().err
+
+
+def test_diff_names_missed_and_extra_assignments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = _gold()
+    gold[0]["assignments"][0]["unit"] = "Công an xã"
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "a.gold.json").write_text(json.dumps(gold, ensure_ascii=False), "utf-8")
+    assert main([str(tmp_path), "--diff"]) == 0
+    out = capsys.readouterr().out
+    assert "missed Công an xã [lead" in out
+    assert "extra  Công chức Văn phòng - Thống kê [lead" in out

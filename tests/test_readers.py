@@ -413,3 +413,17 @@ def test_image() -> None:
     Image.new("RGB", (20, 20), "white").save(out, "PNG")
     _fails(out.getvalue(), "anh.png", "ảnh", ".txt, .docx hoặc .pdf")
     _fails(out.getvalue(), "anh.txt", "ảnh")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Uû ban nh©n d©n tØnh Sãc Tr¨ng\nCéng hoµ x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do",
+            "TCVN3",
+        ),
+        ("UÛY BAN NHAÂN DAÂN TÆNH\nCoäng hoøa xaõ hoäi chuû nghóa Vieät Nam\nÑoäc laäp", "VNI"),
+    ],
+)
+def test_legacy_vietnamese_encodings_are_named(text: str, name: str) -> None:
+    _fails(text.encode("utf-8"), "a.txt", name)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .dates import cell_deadline, deadline_from_text
+from .dates import cell_deadline, deadline_from_text, precision_of
+from .execution import execution_clause
 from .model import ParsedAssignment, Role
 from .normalize import fold, squash, strip_marks
 from .reflow import Para, split_sentences
-from .units import drop_titles, is_unit_start, split_units, unit_at, unit_end
+from .units import drop_titles, is_unit_start, opens_with_verb, split_units, unit_at, unit_end
 
 _GIAO_RE = re.compile(r"^[Gg]iao\s+(?:cho\s+)?")
 # "Đề nghị UBND các huyện:" / "Yêu cầu Công an huyện ..." hands work out like "Giao".
@@ -33,6 +34,12 @@ _CLOSING = ("trên đây", "yêu cầu", "đề nghị", "trong quá trình", "q
 # HIỆN", "chủ trỉ", "phôi hợp") still count; the texts themselves are left as written.
 _IMPL = ("to chuc thuc hien", "phan cong", "trach nhiem")
 _TASKS = ("nhiem vu", "giai phap")
+# Sections that set out aims, background or funding; any other section may hand out work.
+_NOT_TASKS = (
+    "muc dich", "yeu cau", "quan diem", "muc tieu", "kinh phi", "can cu", "tinh hinh",
+    "ket qua", "danh gia", "boi canh", "thuc trang", "pham vi", "doi tuong", "giai thich",
+    "nguyen tac", "chi tieu", "du toan", "ton tai", "han che", "nguyen nhan", "bai hoc",
+)  # fmt: skip
 _LEAD_RE = re.compile(r"\bchu tri\b")
 _COORD_WORD_RE = re.compile(r"\bphoi hop\b")
 _COORD_NOUNS = {"sự", "chế", "việc", "tác", "quy", "có", "trong", "được"}
@@ -77,6 +84,15 @@ _REPORT_LONG_RE = re.compile(r"\bbáo cáo\s(?P<object>[^.;:\n]{0,100})", re.IGN
 _TO_RE = re.compile(r"\s(?:về|lên)\s+")
 # The closing article of a decision names who executes it; that is no follow-up task.
 _EXECUTION_RE = re.compile(r"(?:có trách nhiệm|chịu trách nhiệm)?\s*thi hành\b")
+# A unit name never runs longer than this: look no further after a keyword, so that reading
+# a long paragraph stays linear in its length.
+UNIT_WINDOW = 800
+# Where a clause may start inside a paragraph: "(1)", "(ii)", or a capital after ":" or ";".
+_CLAUSE_RE = re.compile(r"\s*\((?:\d{1,2}|[ivx]{1,4})\)\s+|(?<=[:;])\s+(?=[A-ZĐ])")
+_SPEAKER_RE = re.compile(
+    r"^(?:trân trọng\s+|kính\s+|xin\s+)?(?:đề nghị|yêu cầu|giao|thông báo để)\s+(?:cho\s+)?",
+    re.IGNORECASE,
+)
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
@@ -128,7 +144,7 @@ def _coordinates(line: str, bare: str) -> bool:
 def _coordinators(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for m in _COORD_RE.finditer(_bare(text)):
-        rest = text[m.end() :]
+        rest = text[m.end() : m.end() + UNIT_WINDOW]
         if not is_unit_start(rest):
             continue
         unit = rest[: unit_end(rest)].strip(" ,;:.")
@@ -136,6 +152,9 @@ def _coordinators(text: str) -> tuple[str, ...]:
             if fold(u) not in {fold(x) for x in out}:
                 out.append(u)
     return tuple(out)
+
+
+_PERIOD_NAMES = {"năm": "yearly", "quý": "quarterly", "tháng": "monthly", "tuần": "weekly"}
 
 
 def _recurrence(text: str) -> tuple[str | None, str | None]:
@@ -147,12 +166,15 @@ def _recurrence(text: str) -> tuple[str | None, str | None]:
         for rx, name in _PERIODS:
             if rx.search(mid):
                 return name, squash(m.group(0))
+        # "định kỳ báo cáo … trước ngày 25 hằng tháng" names its period after the verb.
+        day = _DAY_PERIOD_RE.search(text, m.end())
+        if day:
+            return _PERIOD_NAMES[fold(day["p"])], squash(day.group(0))
         return "periodic-unspecified", squash(m.group(0))
-    names = {"năm": "yearly", "quý": "quarterly", "tháng": "monthly", "tuần": "weekly"}
     p = _DAY_PERIOD_RE.search(text) or _PLAIN_PERIOD_RE.search(text)
     if p:
         word = fold(p["p"] or p["q"])
-        return names[word], squash(p.group(0))
+        return _PERIOD_NAMES[word], squash(p.group(0))
     return None, None
 
 
@@ -169,7 +191,7 @@ def _report_starts(text: str) -> Iterator[int]:
 
 def _report(text: str) -> tuple[str | None, str | None]:
     for start in _report_starts(text):
-        rest = text[start:]
+        rest = text[start : start + UNIT_WINDOW]
         if not is_unit_start(rest):
             continue
         end = unit_end(rest)
@@ -197,6 +219,7 @@ def _finish(d: _Draft, issued: date | None) -> ParsedAssignment:
         tasks=tuple(_capitalise(t) for t in tasks),
         deadline=deadline,
         deadline_text=deadline_text,
+        deadline_precision=precision_of(deadline_text) if deadline else None,
         recurrence=recurrence,
         recurrence_text=recurrence_text,
         report_to=report_to,
@@ -214,13 +237,16 @@ def _region_of(heading: str) -> str:
         return "impl"
     if any(k in f for k in _TASKS):
         return "tasks"
-    return "other"
+    if any(k in f for k in _NOT_TASKS):
+        return "other"
+    return "tasks"
 
 
 def _open(p: Para, need_verb: bool) -> _Draft | None:
     """A draft assignment when the paragraph opens with "Giao <unit>" or a unit name."""
     text = p.text
-    giao = _GIAO_RE.match(text)
+    # A numbered or bulleted item may open with "Đề nghị" or "Yêu cầu" as well as "Giao".
+    giao = (_ASK_RE if p.kind in ("num", "letter", "bullet") else _GIAO_RE).match(text)
     body = text[giao.end() :] if giao else text
     found = unit_at(body)
     if not found:
@@ -228,6 +254,10 @@ def _open(p: Para, need_verb: bool) -> _Draft | None:
     unit, rest = found
     if _EXECUTION_RE.match(fold(rest)):
         return None
+    speaker = _SPEAKER_RE.match(rest)
+    if speaker:
+        # "Bộ Tài chính trân trọng đề nghị UBND các tỉnh …": the issuer asks someone else.
+        return _open(Para(p.kind, p.marker, rest[speaker.end() :]), need_verb)
     unit = drop_titles(unit)
     if need_verb and not giao and not rest:
         return None
@@ -255,6 +285,8 @@ class _Reader:
         # TỔ CHỨC THỰC HIỆN, "other" under any other heading (MỤC ĐÍCH, KINH PHÍ).
         self.region = "none"
         self.draft: _Draft | None = None
+        # True under a numbered topic that ends in a colon, whose paragraphs name the units.
+        self.topic = False
 
     def close(self) -> None:
         """Finish the assignment being read, if any."""
@@ -276,6 +308,11 @@ class _Reader:
             self.row(p)
             return
         self.columns = None
+        executes = execution_clause(p.text)
+        if executes is not None:
+            self.close()
+            self.assignments.append(executes)
+            return
         if p.kind == "roman" or (p.kind == "caps" and any(k in _bare(head) for k in _IMPL)):
             self.close()
             self.region = _region_of(p.text)
@@ -297,14 +334,16 @@ class _Reader:
             self.columns, self.width = header, len(cells)
             return
         cols = self.columns
-        # Rows with merged cells ("I | Nhóm nhiệm vụ về thể chế") are group headings.
-        if cols is None or len(cells) != self.width or not cells[cols["lead"]]:
+        # Rows with merged cells ("I | Nhóm nhiệm vụ về thể chế") are group headings; a row
+        # whose lead cell names no unit ("4", "Đã hoàn thành") numbers or reports, not assigns.
+        if cols is None or len(cells) != self.width or not is_unit_start(cells[cols["lead"]]):
             return
         self.close()
         self.assignments.append(_row_assignment(cells, cols, self.issued))
 
     def numbered(self, p: Para, head: str) -> None:
         """A numbered paragraph: a unit heading, or a task of the current unit."""
+        self.topic = False
         if _bare(head).rstrip(".:").endswith(_IMPL) and len(head.split()) <= 6:
             self.close()
             self.region = "impl"
@@ -319,9 +358,12 @@ class _Reader:
             if new.lead and (not _is_lead_in(new) or p.text.rstrip().endswith(".")):
                 new.tasks.extend(split_sentences(new.lead))
                 new.lead = ""
+        elif self.region != "other" and self.clauses(p.text):
+            return
         elif self.region == "tasks" and "." not in p.marker:
             self.close()
             self.sections.append(f"{p.marker}. {p.text.rstrip(' .:')}")
+            self.topic = p.text.rstrip().endswith(":")
         elif draft is not None and draft.marker and draft.marker.count(".") == p.marker.count("."):
             # "Điều 3." after "Điều 2. Giao Sở X ..." is the next item, not one of its tasks.
             self.close()
@@ -330,7 +372,9 @@ class _Reader:
 
     def item(self, p: Para) -> None:
         """A bulleted paragraph: a task, or a unit with its verb."""
-        new = _open(p, need_verb=True) if self.region in ("none", "impl") else None
+        # Under a task section, "a) Bộ Y tế hoàn thành …" names a unit of its own.
+        opens = self.region in ("none", "impl") or (self.region == "tasks" and p.kind == "letter")
+        new = _open(p, need_verb=True) if opens else None
         if new:
             self.open(new).tasks.append(new.lead)
             new.lead = ""
@@ -341,7 +385,15 @@ class _Reader:
         """Open an assignment for "Giao/Đề nghị/Yêu cầu <unit> ..." naming a unit of its own."""
         m = _ASK_RE.match(text)
         if not m:
-            return False
+            # "(Để …,) Bộ Tài chính đề nghị UBND các tỉnh …": the issuer names itself, then asks.
+            for start in (0, *(c.end() for c in re.finditer(r",\s+", text))):
+                spoken = unit_at(text[start:])
+                m = _SPEAKER_RE.match(spoken[1]) if spoken else None
+                if spoken and m:
+                    text = spoken[1]
+                    break
+            else:
+                return False
         body = text[m.end() :]
         new = _open(Para("text", "", body), need_verb=False)
         if new is None:
@@ -352,6 +404,26 @@ class _Reader:
             return False
         self.open(new).tasks.extend(split_sentences(new.lead))
         new.lead = ""
+        return True
+
+    def clauses(self, text: str) -> bool:
+        """Assignments for the clauses of a paragraph that each open with a unit and a verb.
+
+        "Khẩn trương ban hành chiến lược: (1) Thanh tra Chính phủ ban hành trước …; (2) Bộ
+        Công an chủ trì …" hands out work clause by clause after a topic.
+        """
+        drafts = []
+        # The opening part is the topic, or a unit the caller has already looked at.
+        for part in _CLAUSE_RE.split(text)[1:]:
+            new = _open(Para("text", "", part), need_verb=True) if part.strip() else None
+            if new is not None and opens_with_verb(new.lead):
+                drafts.append(new)
+        if not drafts:
+            return False
+        self.close()
+        for d in drafts:
+            d.tasks, d.lead = split_sentences(d.lead), ""
+            self.assignments.append(_finish(d, self.issued))
         return True
 
     def prose(self, p: Para, head: str) -> None:
@@ -370,11 +442,27 @@ class _Reader:
             self.close()
             self.region = "tasks"
             return
+        if self.region == "none" and p.text.endswith(":"):
+            # "… Phó Thủ tướng có ý kiến như sau:" / "… Bộ Tài chính đề nghị UBND các tỉnh:"
+            last = split_sentences(p.text)[-1] if split_sentences(p.text) else p.text
+            if self.asked(last):
+                return
+            if "như sau" in fold(p.text[-60:]):
+                self.close()
+                self.region, self.topic = "tasks", True
+                return
         new = None
-        if self.region in ("none", "impl") and _GIAO_RE.match(p.text):
+        if self.region in ("none", "impl", "tasks") and _GIAO_RE.match(p.text):
             new = _open(p, need_verb=False)
         elif self.region == "impl":
             new = _open(p, need_verb=True)
+        elif self.region == "tasks":
+            # Under "1. Quyết liệt trong chỉ đạo:" the paragraphs name who does it.
+            new = _open(p, need_verb=True) if self.topic else None
+            if new is not None and not opens_with_verb(new.lead):
+                new = None
+            if new is None and self.clauses(p.text):
+                return
         if new:
             self.open(new).tasks.extend(split_sentences(new.lead))
             new.lead = ""
@@ -399,9 +487,24 @@ def _table_columns(cells: list[str]) -> dict[str, int] | None:
             if key not in cols and any(w in bare for w in words):
                 cols[key] = i
                 break
+    # A list of administrative procedures names who handles each one, not who must act.
+    bare_cells = [_bare(c) for c in cells]
+    if any("thu tuc" in c or "can cu phap ly" in c for c in bare_cells) and not any(
+        "chu tri" in c for c in bare_cells
+    ):
+        return None
+    # "Người đứng đầu chịu trách nhiệm" may stand before the "Cơ quan chủ trì" column.
+    chu_tri = [i for i, c in enumerate(cells) if "chu tri" in _bare(c)]
+    if chu_tri and cols.get("coord") != chu_tri[0]:
+        cols["lead"] = chu_tri[0]
+    if {"lead", "time"} <= cols.keys() and "task" not in cols and _bare(cells[0]) in ("stt", "tt"):
+        # "STT | Tên thông tin | Thời gian | Đơn vị chịu trách nhiệm": the item is named first;
+        # without a time column a table only lists (mines and their operators, say).
+        cols["task"] = 1
     if "lead" in cols and "task" in cols:
         # Without a word for it, the lead column only lists who does the task.
-        cols["lead_role"] = int("chu tri" in _bare(cells[cols["lead"]]))
+        lead_head = _bare(cells[cols["lead"]])
+        cols["lead_role"] = int("chu tri" in lead_head or "chiu trach nhiem" in lead_head)
         return cols
     return None
 
@@ -425,9 +528,92 @@ def _row_assignment(
         tasks=(_capitalise(task),) if task else (),
         deadline=deadline,
         deadline_text=deadline_text,
+        deadline_precision=precision_of(deadline_text) if deadline else None,
         recurrence=recurrence,
         recurrence_text=recurrence_text,
     )
+
+
+_GENERIC_PARTNER_RE = re.compile(
+    r"^(?:các|những|mọi)?\s*(?:cơ quan|đơn vị|tổ chức|cá nhân|địa phương|ngành|sở, ngành"
+    r"|bộ, ngành|doanh nghiệp|lực lượng)\b.*?(?:liên quan|có liên quan|khác)?$"
+)
+
+
+def is_generic(unit: str) -> bool:
+    """True for partners named by kind only ("các cơ quan, đơn vị liên quan")."""
+    return bool(_GENERIC_PARTNER_RE.match(fold(unit)))
+
+
+def with_coordinators(assignments: list[ParsedAssignment]) -> list[ParsedAssignment]:
+    """The assignments, then each named coordinator of a lead as an assignment of its own.
+
+    It shares the lead's tasks and deadline and stays in the lead's coordinators list; it
+    comes after the document's own assignments so that their numbers do not move. Partners
+    named by kind only ("các đơn vị liên quan"), and units the document already gives a
+    coordinating task of their own, stay in the list alone.
+    """
+    coordinating = {fold(a.unit) for a in assignments if a.role == "coordinate"}
+    derived: list[ParsedAssignment] = []
+    # A lead split by deadline lists the same partners again: one task each is enough.
+    seen: set[tuple[str, str]] = set()
+    for a in assignments:
+        if a.role != "lead":
+            continue
+        for c in a.coordinators:
+            pair = (fold(c), fold(a.unit))
+            if is_generic(c) or fold(c) in coordinating or pair in seen:
+                continue
+            seen.add(pair)
+            derived.append(
+                replace(
+                    a,
+                    unit=c,
+                    units_split=split_units(c),
+                    role="coordinate",
+                    coordinators=(),
+                    tasks=tuple(f"Phối hợp với {a.unit}: {t}" for t in a.tasks),
+                    coordinates_for=a.unit,
+                )
+            )
+    return [*assignments, *derived]
+
+
+def _dated(clause: str, issued: date | None) -> tuple[date | None, str | None]:
+    """The clause's own deadline; a recurring one ("trước ngày 20 hằng tháng") is not one."""
+    due, stated = deadline_from_text(clause, issued)
+    if due is None or stated is None or re.search(r"\b(?:hằng|hàng)\b", stated, re.IGNORECASE):
+        return None, None
+    return due, stated
+
+
+def by_deadline(a: ParsedAssignment, issued: date | None) -> list[ParsedAssignment]:
+    """One assignment per deadline, when a unit's tasks fall due on different days.
+
+    "hoàn thành trước ngày 31/12/2025; xây dựng lại nhà … chậm nhất trước ngày 31/01/2026"
+    is two tasks to follow up; clauses without a date of their own go with the one before.
+    """
+    groups: list[tuple[date | None, str | None, list[str]]] = []
+    for task in a.tasks:
+        for clause in re.split(r"(?<=;)\s+", task):
+            due, stated = _dated(clause, issued)
+            if groups and (due is None or due == groups[-1][0] or groups[-1][0] is None):
+                last_due, last_stated, parts = groups[-1]
+                groups[-1] = (last_due or due, last_stated or stated, [*parts, clause])
+            else:
+                groups.append((due, stated, [clause]))
+    if sum(1 for g in groups if g[0] is not None) < 2:
+        return [a]
+    return [
+        replace(
+            a,
+            tasks=(_capitalise(" ".join(parts)),),
+            deadline=due,
+            deadline_text=stated,
+            deadline_precision=precision_of(stated) if due else None,
+        )
+        for due, stated, parts in groups
+    ]
 
 
 def extract(
@@ -438,4 +624,8 @@ def extract(
     for p in paras:
         reader.read(p)
     reader.close()
-    return reader.assignments, reader.sections
+    # A unit's later deadlines come after the document's own assignments, so their numbers
+    # stay the ones a reader counts in the text.
+    groups = [by_deadline(a, issued) for a in reader.assignments]
+    split = [g[0] for g in groups] + [x for g in groups for x in g[1:]]
+    return with_coordinators(split), reader.sections

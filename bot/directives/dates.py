@@ -6,6 +6,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from bot.dates import is_working_day
+
 # "11/01/2024", "06/3/2024", "25.8.2023", "23-01-2024".
 DMY = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
 # "ngày 04 tháng 6 năm 2024"; day and month may be left blank for a hand-written date.
@@ -48,12 +50,30 @@ def parse_vn_date(text: str) -> tuple[date | None, str | None]:
     return None, None
 
 
+_PLACE_DMY_RE = re.compile(
+    r"(?P<place>[^\W\d_][^\s,\d]*(?: [^\W\d_][^\s,\d]*){0,4})\s*,\s*ngày\s*" + DMY + r"\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
 def parse_place_date(line: str) -> tuple[str, date | None, str | None] | None:
-    """Place, date and partial date of an issue-date line "Bình Sơn, ngày  tháng  năm 2024"."""
+    """Place, date and partial date of an issue-date line "Bình Sơn, ngày  tháng  năm 2024".
+
+    Short forms count too: "An Phú, ngày 07-9-2015", "Hà Nội, ngày 20.9.2020".
+    """
     # The date closes the line; searching long prose lines for it would be slow and pointless.
     comma = line.rfind(",", 0, len(line))
-    if comma < 0 or "tháng" not in line[comma:].lower():
+    if comma < 0:
         return None
+    if "tháng" not in line[comma:].lower():
+        short = _PLACE_DMY_RE.search(line, max(0, comma - 60))
+        if not short or line[: short.start()].strip():
+            return None
+        return (
+            short["place"].strip(),
+            safe_date(int(short["y"]), int(short["m"]), int(short["d"])),
+            None,
+        )
     m = _PLACE_DATE_RE.search(line, max(0, comma - 60))
     if not m:
         return None
@@ -74,7 +94,7 @@ def end_of_month(y: int, m: int) -> date | None:
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
-_DEADLINE_WORDS = ("chậm nhất", "trước", "hạn", "trong tháng", "trong quý")
+_DEADLINE_WORDS = ("chậm nhất", "trước", "hạn", "trong", "hoàn thành", "kể từ")
 _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "day",
@@ -100,11 +120,69 @@ _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
+    (
+        "year",
+        re.compile(
+            r"(?:chậm nhất|trong|trước|hoàn thành(?=\s*năm))\s*(?:trong\s*)?năm\s*(?P<yy>\d{4})\b"
+            r"(?!\s*[-–]\s*\d{4})",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "relative",
+        re.compile(
+            r"(?:chậm nhất|trong(?:\s+vòng|\s+thời\s+hạn)?|tối đa|không quá)\s*(?:là\s*)?"
+            r"(?P<n>\d{1,3})\s*ngày(?:(?P<work>\s*làm\s*việc)(?!\s*,?\s*(?:kể\s*)?từ\s*ngày"
+            r"\s*(?:nhận|tiếp nhận))|\s*,?\s*(?:kể\s*)?từ\s*(?:ngày\s*)?(?:ban\s*hành|ký))",
+            re.IGNORECASE,
+        ),
+    ),
 )
+# "… theo yêu cầu tại Công văn số 12/UBND (hoàn thành trước ngày 30/9)" quotes a parent's
+# deadline; so does one right before "của/tại <kind> số …".
+_QUOTED_RE = re.compile(
+    r"\W{0,3}(?:\S+\s+){0,3}?(?:của|tại|theo)\s+(?:[Kk]ế hoạch|[Cc]ông văn|[Qq]uyết định"
+    r"|[Cc]hỉ thị|[Nn]ghị quyết|[Cc]ông điện|[Tt]hông báo|[Kk]ết luận|[Vv]ăn bản)\s+số"
+)
+_QUOTING_RE = re.compile(r"(?:đã|từng)\s+(?:yêu cầu|chỉ đạo|giao)[^.;]{0,60}$", re.IGNORECASE)
 
 
-def _deadline_of(kind: str, m: re.Match[str]) -> date | None:
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after start (weekends and Vietnamese public holidays skipped)."""
+    day = start
+    while n > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def precision_of(stated: str | None) -> str | None:
+    """How precise a stated deadline is: "day", "month", "quarter" or "year"."""
+    if not stated:
+        return None
+    low = stated.lower()
+    if re.search(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|ngày\s*\d", low):
+        return "day"
+    if "quý" in low:
+        return "quarter"
+    if "tháng" in low:
+        return "month"
+    if re.search(r"năm\s*\d{4}|^\d{4}\.?$", low):
+        return "year"
+    return "day"
+
+
+def _deadline_of(kind: str, m: re.Match[str], issued: date | None = None) -> date | None:
     before = m.group(0).lower().startswith("trước")
+    if kind == "relative":
+        if issued is None:
+            return None
+        n = int(m["n"])
+        return add_working_days(issued, n) if m["work"] else issued + timedelta(days=n)
+    if kind == "year":
+        y = int(m["yy"])
+        return date(y - 1, 12, 31) if before else date(y, 12, 31)
     if kind == "day":
         if m["y"]:
             return safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -175,7 +253,9 @@ def deadline_from_text(text: str, issued: date | None = None) -> tuple[date | No
     impossible: str | None = None
     for kind, rx in _DEADLINE_RES:
         for m in rx.finditer(text):
-            d = _deadline_of(kind, m)
+            if _QUOTED_RE.match(text, m.end()) or _QUOTING_RE.search(text, 0, m.start()):
+                continue
+            d = _deadline_of(kind, m, issued)
             if d is not None:
                 found.append((m.start(), d, " ".join(m.group(0).split())))
                 break
@@ -197,6 +277,9 @@ def cell_deadline(cell: str) -> tuple[date | None, str | None]:
     m = _CELL_DMY_RE.match(text)
     if m:
         return safe_date(int(m["y"]), int(m["m"]), int(m["d"])), text
+    year = re.match(r"^(?:(?:trong\s+)?năm\s+)?(\d{4})\.?$", text, re.IGNORECASE)
+    if year:
+        return date(int(year[1]), 12, 31), text
     bare = re.sub(r"^(?:trong|hoàn thành trong)\s+", "", text, flags=re.IGNORECASE)
     if re.match(r"(?:tháng|quý)\b", bare, re.IGNORECASE):
         d, _ = deadline_from_text(f"trong {bare}")

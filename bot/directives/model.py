@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Role = Literal["lead", "coordinate", "unspecified"]
+Role = Literal["lead", "coordinate", "execute", "unspecified"]
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,23 @@ class ParsedAssignment:
     tasks: tuple[str, ...] = ()
     deadline: date | None = None
     deadline_text: str | None = None
+    # "day", "month", "quarter" or "year": "trong quý I/2026" is due 31/3/2026, to the quarter.
+    deadline_precision: str | None = None
     recurrence: str | None = None
     recurrence_text: str | None = None
     report_to: str | None = None
     report_via: str | None = None
+    # A coordinator's own assignment names the lead unit whose task it shares.
+    coordinates_for: str | None = None
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """A sentence that addresses a unit with an action verb but gave no assignment."""
+
+    line: int
+    unit: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class ParsedDocument:
     parents: tuple[Reference, ...] = ()
     assignments: tuple[ParsedAssignment, ...] = ()
     sections: tuple[str, ...] = ()
+    unassigned: tuple[Unassigned, ...] = ()
     text: str = field(default="", repr=False)
 
     @property
@@ -99,12 +113,17 @@ class ParsedDocument:
                     "tasks": list(a.tasks),
                     "deadline": a.deadline.isoformat() if a.deadline else None,
                     "deadline_text": a.deadline_text,
+                    "deadline_precision": a.deadline_precision,
                     "recurrence": a.recurrence,
                     "recurrence_text": a.recurrence_text,
                     "report_to": a.report_to,
                     "report_via": a.report_via,
+                    "coordinates_for": a.coordinates_for,
                 }
                 for a in self.assignments
             ],
             "sections": list(self.sections),
+            "unassigned": [
+                {"line": u.line, "unit": u.unit, "text": u.text} for u in self.unassigned
+            ],
         }

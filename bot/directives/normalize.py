@@ -93,3 +93,75 @@ def org_case(name: str) -> str:
         if f"{prev} {w}" in _AREA_WORDS:
             proper = True
     return " ".join(out)
+
+
+_VOWELS = set("aăâeêioôơuưy")
+_FINALS = {"c", "ch", "m", "n", "ng", "nh", "p", "t"}
+_SPACED_RE = re.compile(r"(?:^|\s)[^\W\d_]\s+[^\W\d_]")
+_DOUBLE_INITIALS = {"ch", "gh", "gi", "kh", "ng", "nh", "ph", "th", "tr"}
+
+
+def _has_vowel(token: str) -> bool:
+    return any(c in _VOWELS for c in strip_marks(token.lower()))
+
+
+def _is_initial(token: str) -> bool:
+    # A consonant or two ("b", "Đ", "nh") that begins a syllable split by OCR.
+    return token.isalpha() and len(token) <= 2 and not _has_vowel(token)
+
+
+def join_split_syllables(line: str) -> str:
+    """OCR's letter-spaced or split syllables joined: "ỦY B AN NHÂN D Â N", "Bộ Y t ế".
+
+    A lone initial consonant is joined to the vowel that follows it ("t ế" -> "tế"); a lone
+    final consonant to the syllable just rebuilt before it ("Đ ả ng" -> "Đảng"), or to any
+    syllable before it when no vowel follows, which would make it the next one's initial.
+    Ordinary words are never split, only joined.
+    """
+    if not _SPACED_RE.search(line):
+        return line
+    tokens = line.split(" ")
+    out: list[str] = []
+    rebuilt = False
+    for i, tok in enumerate(tokens):
+        core = tok.rstrip(".,;:)")
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        prev = out[-1] if out else ""
+        starts_vowel = core.isalpha() and strip_marks(core[:1].lower()) in _VOWELS
+        if (
+            prev
+            and _is_initial(prev)
+            and starts_vowel
+            and len(core) <= 4
+            and (len(prev) == 1 or prev.lower() in _DOUBLE_INITIALS)
+        ):
+            out[-1] = prev + tok
+            rebuilt = True
+            continue
+        vowel_next = nxt[:1].isalpha() and strip_marks(nxt[:1].lower()) in _VOWELS
+        if (
+            prev.isalpha()
+            and core.isalpha()
+            and core.lower() in _FINALS
+            and strip_marks(prev[-1:].lower()) in _VOWELS
+            and (rebuilt or not vowel_next)
+        ):
+            out[-1] = prev + tok
+            rebuilt = False
+            continue
+        out.append(tok)
+        rebuilt = False
+    return " ".join(out)
+
+
+# PDF extraction drops the space after a short word: "cáchuyện", "cácxã", "vàUBND".
+_GLUED_RE = re.compile(
+    r"\b(các|những|và|của|cho|tại)(huyện|xã|phường|sở|ban|ngành|tỉnh|phòng|cấp|đơn vị"
+    r"|cơ quan|địa phương|thị trấn|đặc khu|UBND|Ủy ban)\b",
+    re.IGNORECASE,
+)
+
+
+def split_glued_words(line: str) -> str:
+    """A space put back between a short word and the unit word glued to it ("cáchuyện")."""
+    return _GLUED_RE.sub(r"\1 \2", line)

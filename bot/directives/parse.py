@@ -1,4 +1,18 @@
-"""Parse the plain text of a directive file into one ParsedDocument per document."""
+"""Parse the plain text of a directive file into one ParsedDocument per document.
+
+The parser is a pipeline; ``parse_text`` at the bottom runs it, one stage a line:
+
+1. normalise: cut a web copy's document out of the page (``webcopy``), join dates broken
+   over lines, then clean and tag every line (``lines``);
+2. split documents: one line range per number line (``_split``);
+3. header: issuer, number, date, kind, subject, recipients, signer (``header``, with the
+   page's metadata block where the letterhead is missing);
+4. structure: paragraphs with their markers — sections, Điều, table rows (``reflow``);
+5. assignment sentences, their units and their dates (``assignments``, ``units``, ``dates``);
+6. links between the documents of one file (copies, parents cited by another document), and
+   the sentences that address a unit with an action verb but gave no assignment
+   (``leftovers``).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +22,10 @@ from dataclasses import dataclass, replace
 from .assignments import extract
 from .dates import deadline_from_text, parse_place_date, parse_vn_date
 from .header import Header, document_copy_kind, issuer_from_orgs, signature, walk, walk_back
+from .leftovers import find_unassigned
 from .lines import Lines, Tag, read_lines
-from .model import ParsedDocument, Reference
-from .normalize import fold, org_case, squash
+from .model import ParsedDocument, Reference, Unassigned
+from .normalize import fold, join_split_syllables, org_case, split_glued_words, squash
 from .reflow import Gap, Para, reflow
 from .refs import (
     directive_references,
@@ -22,6 +37,7 @@ from .refs import (
     unique_references,
 )
 from .units import is_unit_start
+from .webcopy import PageMeta, Source, unwrap
 
 __all__ = [
     "deadline_from_text",
@@ -77,6 +93,23 @@ class _Doc:
     mentions: list[Reference]
 
 
+_BROKEN_DATE_RES = (
+    (re.compile(r"\b(ngày|tháng|năm)[ \t]*\n[ \t]*(\d)"), r"\1 \2"),
+    (re.compile(r"\b((?:ngày|tháng)[ \t]+\d{1,2})[ \t]*\n[ \t]*(tháng|năm)\b"), r"\1 \2"),
+)
+
+
+def normalise(text: str) -> Source:
+    """Stage 1: the document's own text (out of a web page) with dates joined across lines."""
+    source = unwrap(text)
+    joined = "\n".join(
+        split_glued_words(join_split_syllables(line)) for line in source.text.split("\n")
+    )
+    for pattern, repl in _BROKEN_DATE_RES:
+        joined = pattern.sub(repl, joined)
+    return replace(source, text=joined)
+
+
 def _split(lines: Lines) -> list[tuple[int, int]]:
     """Line ranges of the documents in a file, anchored on their number lines."""
     anchors = [i for i, t in enumerate(lines.tags) if t is Tag.NUMBER]
@@ -87,6 +120,21 @@ def _split(lines: Lines) -> list[tuple[int, int]]:
     for prev, a in zip(anchors, anchors[1:], strict=False):
         starts.append(walk_back(lines, a, prev + 1))
     return list(zip(starts, [*starts[1:], n], strict=True))
+
+
+_ATTACHMENT_RE = re.compile(
+    r"^(?:phụ lục|\(?\s*(?:ban hành )?kèm theo\b|(?:kế hoạch|quy chế|quy định|chương trình|đề án"
+    r"|danh mục|hướng dẫn)$)"
+)
+
+
+def _starts_attachment(lines: Lines, i: int) -> bool:
+    """True for the first line of a document attached after the signature ("PHỤ LỤC")."""
+    tag = lines.tags[i]
+    if tag not in (Tag.CAPS, Tag.TITLE, Tag.TEXT, Tag.MARKED):
+        return False
+    f = fold(lines.text[i].strip(" *"))
+    return bool(_ATTACHMENT_RE.match(f)) and (tag is not Tag.TEXT or f.startswith(("(", "kèm")))
 
 
 def _body(lines: Lines, lo: int, hi: int, used: set[int]) -> list[Para]:
@@ -100,8 +148,14 @@ def _body(lines: Lines, lo: int, hi: int, used: set[int]) -> list[Para]:
     )
     picked: list[tuple[str, Gap]] = []
     gap = Gap.NONE
-    for i in range(lo, tail):
+    # A plan, a rule or an appendix "ban hành kèm theo" follows the signature: read it too.
+    attached = next((i for i in range(tail, hi) if _starts_attachment(lines, i)), hi)
+    for i in [*range(lo, tail), *range(attached, hi)]:
         tag = lines.tags[i]
+        if i == attached:
+            gap = Gap.BLANK
+        if tag in (Tag.NOI_NHAN, Tag.SIG):
+            continue
         if i in used:
             gap = Gap.REMOVED if picked else gap
         elif tag is Tag.BLANK:
@@ -176,7 +230,62 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
     return refs
 
 
-def _parse_document(lines: Lines, lo: int, hi: int) -> _Doc:
+_LOCAL_SYMBOL_RE = re.compile(r"(?:^|-)UBND(?:-|$)")
+
+
+_CREDIT_RE = re.compile(
+    r"^\(?\s*(?:Theo|Nguồn:?)\s+(?P<kind>Công văn|Quyết định|Kế hoạch|Thông báo|Chỉ thị"
+    r"|Công điện|Kết luận|Chương trình|Hướng dẫn|Nghị quyết)\s+số\s+(?P<code>\S+?)\s*,?\s*"
+    r"ngày\s+(?P<date>[^)]+?)\s*(?:của\s+(?P<who>[^)]+?))?\s*\)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def _fill_from_credit(lines: Lines, lo: int, hi: int, h: Header) -> None:
+    """Number, date and kind from a copy's closing "(Theo Công văn số 1962/UBND-KT, ngày …)"."""
+    if h.number or h.symbol:
+        return
+    tail = [i for i in range(lo, hi) if lines.tags[i] is not Tag.BLANK][-6:]
+    for i in reversed(tail):
+        m = _CREDIT_RE.match(lines.text[i])
+        if not m:
+            continue
+        got = parse_number_line(f"Số: {m['code']}")
+        if got:
+            h.number, h.symbol = got
+        if h.date is None:
+            h.date = parse_vn_date(m["date"])[0]
+        h.kind_title = h.kind_title or m["kind"][:1].upper() + m["kind"][1:].lower()
+        h.used.add(i)
+        return
+
+
+def _fill_from_meta(h: Header, meta: PageMeta | None) -> None:
+    """Number, date and kind from a web page's metadata block where the letterhead has none."""
+    if meta is None:
+        return
+    if h.number is None and h.symbol is None and meta.number:
+        got = parse_number_line(f"Số: {meta.number}")
+        if got:
+            h.number, h.symbol = got
+    if h.date is None and h.date_partial is None and meta.date:
+        h.date = parse_vn_date(meta.date)[0]
+    if h.kind_title is None and meta.kind:
+        h.kind_title = meta.kind
+
+
+def _issuer_from_meta(h: Header, meta: PageMeta | None) -> str | None:
+    """A people's committee named from the page's place of issue ("Thành phố Hồ Chí Minh")."""
+    if meta is None or not meta.issuer or not h.symbol or not _LOCAL_SYMBOL_RE.search(h.symbol):
+        return None
+    place = meta.issuer
+    if not fold(place).startswith(("tỉnh ", "thành phố ")):
+        return None
+    return f"ỦY BAN NHÂN DÂN {place.upper()}"
+
+
+def _parse_document(lines: Lines, lo: int, hi: int, meta: PageMeta | None = None) -> _Doc:
+    """Stages 3 to 5 for the document in lines[lo:hi]: header, structure, assignments."""
     h = Header()
     walk(lines, lo, hi, h)
     anchor = next((i for i in range(lo, hi) if lines.tags[i] is Tag.NUMBER), None)
@@ -189,10 +298,12 @@ def _parse_document(lines: Lines, lo: int, hi: int) -> _Doc:
                 if pd:
                     h.place, h.date, h.date_partial = pd
                     break
+    _fill_from_meta(h, meta)
+    _fill_from_credit(lines, lo, hi, h)
     paras = _body(lines, lo, hi, h.used)
     issuer, parent_issuer = issuer_from_orgs(h.orgs)
     if issuer is None:
-        issuer = _issuer_from_body(paras, h.place)
+        issuer = _issuer_from_body(paras, h.place) or _issuer_from_meta(h, meta)
     signer, signer_title = signature(lines, lo, hi, h.used)
     body_text = " ".join(p.text for p in paras)
     subject = h.subject
@@ -266,10 +377,28 @@ def _link_copies(docs: list[_Doc], mentions: list[Reference]) -> list[ParsedDocu
 
 def parse_text(text: str) -> list[ParsedDocument]:
     """One ParsedDocument per document in the plain text of a file, in file order."""
-    lines = read_lines(text)
+    source = normalise(text)
+    lines = read_lines(source.text)
     if all(t is Tag.BLANK for t in lines.tags):
         return []
-    docs = [_parse_document(lines, lo, hi) for lo, hi in _split(lines)]
+    spans = _split(lines)
+    docs = [
+        _parse_document(lines, lo, hi, source.meta if k == 0 else None)
+        for k, (lo, hi) in enumerate(spans)
+    ]
     mentions = [r for d in docs for r in d.mentions]
     out = _link_copies(docs, mentions)
-    return [replace(p, parents=tuple(fill_references(p.parents, mentions))) for p in out]
+    out = [replace(p, parents=tuple(fill_references(p.parents, mentions))) for p in out]
+    return _with_unassigned(text, out)
+
+
+def _with_unassigned(text: str, docs: list[ParsedDocument]) -> list[ParsedDocument]:
+    """Stage 6: each document with the sentences that look like tasks but became none."""
+    found = find_unassigned(text, [a for d in docs for a in d.assignments])
+    if len(docs) == 1:
+        return [replace(docs[0], unassigned=tuple(found))]
+    mine: list[list[Unassigned]] = [[] for _ in docs]
+    for u in found:
+        k = next((k for k, d in enumerate(docs) if u.text[:40] in d.text), len(docs) - 1)
+        mine[k].append(u)
+    return [replace(d, unassigned=tuple(m)) for d, m in zip(docs, mine, strict=True)]

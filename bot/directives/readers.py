@@ -25,6 +25,10 @@ MSG_DOC = (
 MSG_IMAGE = "Tệp ảnh không đọc được chữ. " + FORMATS
 MSG_ZIP = "Tệp nén này không phải tệp .docx. " + FORMATS
 MSG_OTHER = "Không đọc được loại tệp này. " + FORMATS
+MSG_LEGACY = (
+    "Tệp dùng bảng mã cũ {name}, không phải Unicode, nên chữ tiếng Việt bị sai. Hãy chuyển mã "
+    "sang Unicode (ví dụ Unikey: Công cụ → Chuyển mã) rồi gửi lại."
+)
 
 
 class DocumentError(ValueError):
@@ -81,6 +85,9 @@ def read_document(data: bytes, filename: str) -> str:
     text = _tidy(text)
     if not text.strip():
         raise DocumentError(MSG_EMPTY)
+    legacy = legacy_encoding(text)
+    if legacy:
+        raise DocumentError(MSG_LEGACY.format(name=legacy))
     return text
 
 
@@ -155,4 +162,23 @@ def _tidy(text: str) -> str:
     """NFC, "\\n" line ends, no trailing spaces, no BOM or control characters."""
     text = unicodedata.normalize("NFC", text).replace("\ufeff", "")
     text = _CONTROL_RE.sub("", _LINE_BREAKS_RE.sub("\n", text))
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
+    # Leading blank lines stay, so that line numbers are the file's own.
+    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"
+
+
+# TCVN3 (ABC, fonts .VnTime) puts "â", "đ", "ệ" on Latin-1 signs: "nh©n d©n", "ViÖt", "®Þnh";
+# VNI (fonts VNI-Times) writes a vowel then a sign letter: "nhaân daân", "Vieät", "ñònh".
+_TCVN3_RE = re.compile(r"(?<=[a-zA-Z])[¨©ª«¬®µ¶·¸¹ºÖÕÞ×ØÙ]|[®§](?=[a-zA-Z])")
+_VNI_RE = re.compile(r"[aeoAEO][âäêôø]|[aeiouyAEIOUY][øùûõï](?![a-z]{3})|\bñ[aeioöuôy]")
+_UNICODE_VI_RE = re.compile("[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def legacy_encoding(text: str) -> str | None:
+    """ "TCVN3 (ABC)" or "VNI" when the text is Vietnamese typed in a legacy font encoding."""
+    sample = text[:20000]
+    proper = len(_UNICODE_VI_RE.findall(sample))
+    for name, rx in (("TCVN3 (ABC)", _TCVN3_RE), ("VNI", _VNI_RE)):
+        hits = len(rx.findall(sample))
+        if hits >= 5 and hits > 2 * proper:
+            return name
+    return None

@@ -22,7 +22,10 @@ _HEADS = {
 # Words that open a unit name only before a proper name ("Bộ Chính trị", "Hội Nông dân").
 _CAPITAL_HEADS = {
     "bộ", "đoàn", "hội", "cục", "viện", "trường", "đài", "trung tâm", "ủy ban", "trạm", "hạt",
+    "vụ", "tiểu ban", "đại học", "học viện", "tổng công ty",
 }  # fmt: skip
+# Since 2025 tax and statistics offices are named by their area: "Thuế tỉnh Tây Ninh".
+_AREA_OFFICE_RE = re.compile(r"^(?:thuế|thống kê)\s+(?:tỉnh|thành phố|cơ sở|khu vực)\b")
 # What may follow "các"/"những" in a group of units ("các sở, ban, ngành").
 _GROUP_NOUNS = {
     "phòng", "ban", "sở", "ngành", "cơ quan", "đơn vị", "địa phương", "xã", "phường",
@@ -51,10 +54,12 @@ _VERBS = {
     "kiến nghị", "tiếp nhận", "công bố", "đăng tải", "trang trí", "phát hành",
     "nâng cấp", "cải tạo", "sửa chữa", "hoàn thiện", "khảo sát", "tập huấn", "lắp đặt",
     "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
-    "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh",
+    "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
+    "trực tiếp", "quyết liệt", "nghiêm túc", "phải", "cần", "khẩn cấp", "dứt điểm",
+    "trân trọng", "đề nghị", "yêu cầu", "quyết định", "xác định", "đã", "đang", "sẽ", "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày",
 }  # fmt: skip
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
-_NOUN_BEFORE = {"các", "những", "ban", "và"}
+_NOUN_BEFORE = {"các", "những", "ban", "và", "công"}
 # A name that ends in its level ("UBND huyện", "Phòng Nội vụ huyện") ends there: a lower-case
 # word after it, unless one of these, is the verb, whether or not it is a known one.
 _LEVEL_END = {"huyện", "tỉnh", "xã", "phường", "quận", "trấn"}
@@ -77,13 +82,15 @@ _NOT_UNIT_AFTER = {
 _BARE_VERBS = {strip_marks(v) for v in _VERBS if " " in v}
 # A person's title before the unit they head: "Giám đốc Sở Y tế", "Chủ tịch UBND các xã".
 _TITLE_RE = re.compile(
-    r"^(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch|giám đốc|thủ trưởng|hiệu trưởng|chỉ huy trưởng"
-    r"|cục trưởng|chi cục trưởng|viện trưởng|chánh|trưởng)\s+"
+    r"^(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch|(?:tổng\s+)?giám đốc|thủ trưởng|hiệu trưởng"
+    r"|chỉ huy trưởng|bộ trưởng|thứ trưởng|vụ trưởng|(?:tổng\s+)?cục trưởng|chi cục trưởng"
+    r"|viện trưởng|thống đốc|chánh|trưởng)\s+"
 )
 # "các Sở: Tài chính, Xây dựng" names one kind of unit, then the proper names that follow it.
 _FACTOR_HEAD_RE = re.compile(
     r"\b(?:các|những)\s+(?:sở|phòng|ban|bộ|ngành|cơ quan|đơn vị|xã|phường|huyện|ấp|thôn"
-    r"|đồng chí|trường|hội|đoàn thể|trung tâm|chi cục|đảng ủy|chi bộ)$"
+    r"|đồng chí|trường|hội|đoàn thể|trung tâm|chi cục|đảng ủy|chi bộ|tỉnh|thành phố|cục|vụ"
+    r"|tỉnh, thành phố(?: trực thuộc trung ương)?|bộ, cơ quan|bộ, ngành)$"
 )
 
 
@@ -97,8 +104,15 @@ def _title_words(text: str) -> int:
     return n if rest and is_unit_start(rest[0]) else 0
 
 
+_COMRADE_RE = re.compile(r"^(?:các\s+)?đồng chí\s+(?=[A-ZĐÀ-Ỹ])", re.IGNORECASE)
+
+
 def drop_title(unit: str) -> str:
     """The unit a person's title names: "Giám đốc Sở Y tế" -> "Sở Y tế"."""
+    comrade = _COMRADE_RE.match(unit)
+    if comrade:
+        unit = unit[comrade.end() :]
+        unit = unit[:1].upper() + unit[1:]
     n = _title_words(unit)
     if not n:
         return unit
@@ -131,7 +145,7 @@ def _words(text: str, n: int) -> list[str]:
 
 def is_unit_start(text: str) -> bool:
     """True when text opens with the name of a unit or group of units."""
-    raw = text.split()[:5]
+    raw = text.split(None, 5)[:5]
     words = _words(text, 5)
     if not words or not words[0]:
         return False
@@ -146,7 +160,7 @@ def is_unit_start(text: str) -> bool:
         return False
     if _TITLE_RE.match(" ".join(words)) and _title_words(text):
         return True
-    if three in _HEADS or two in _HEADS:
+    if three in _HEADS or two in _HEADS or _AREA_OFFICE_RE.match(" ".join(words)):
         return True
     for head in (two, w0):
         if head in _CAPITAL_HEADS:
@@ -162,6 +176,28 @@ def is_unit_start(text: str) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\S+")
+_ABBREVIATION_RE = re.compile(r"^\([A-ZĐ0-9&]{2,10}\)[,;:.]?$")
+# Verbs no unit's name holds: after a proper name too ("… Việt Nam Phối hợp") they end it.
+_STRONG_VERBS = {
+    "phối hợp", "chủ trì", "khẩn trương", "tập trung", "có trách nhiệm", "chịu trách nhiệm",
+    "tiếp tục", "chủ động", "rà soát", "nghiên cứu", "hoàn thành", "quán triệt", "triển khai",
+    "tham mưu", "hướng dẫn", "theo dõi", "báo cáo",
+}  # fmt: skip
+# "Ủy ban Kiểm tra", "Ban Chỉ đạo": after these a capitalised verb is the body's name.
+_NAMED_BY_NEXT = {
+    "ban",
+    "phòng",
+    "sở",
+    "bộ",
+    "cục",
+    "vụ",
+    "viện",
+    "tổ",
+    "đoàn",
+    "hội",
+    "tâm",
+    "đội",
+}
 
 
 def unit_end(text: str) -> int:
@@ -188,7 +224,11 @@ def _unit_end_within(text: str, window: int) -> int | None:
     bare: list[str] = []
     for i, tok in enumerate(toks[: max(last, 0)]):
         word = tok.group(0)
-        if i and (word.startswith("(") or "\n" in text[toks[i - 1].end() : tok.start()]):
+        # "Đài Truyền hình Việt Nam (VTV)": a bracketed abbreviation belongs to the name.
+        if i and (
+            (word.startswith("(") and not _ABBREVIATION_RE.match(word))
+            or "\n" in text[toks[i - 1].end() : tok.start()]
+        ):
             return tok.start()
         if (
             i >= 2
@@ -200,13 +240,29 @@ def _unit_end_within(text: str, window: int) -> int | None:
             and not toks[i - 1].group(0).endswith((",", ";", ":"))
         ):
             return tok.start()
+        prev = toks[i - 1].group(0) if i else ""
+        # Web copies bold the unit and capitalise the verb after it: "... ngang bộ Tập trung".
+        named = folded[i - 1] in _NAMED_BY_NEXT and (i < 2 or toks[i - 2].group(0)[:1].isupper())
+        verbs = _VERBS if prev[:1].islower() else _STRONG_VERBS
+        if (
+            i
+            and word[:1].isupper()
+            and not named
+            and folded[i - 1] != "và"
+            and not prev.endswith((",", ";", ":"))
+            and any(" ".join(folded[i : i + n]) in verbs for n in (3, 2))
+        ):
+            return tok.start()
         if i and word[:1].islower() and folded[i - 1] not in _NOUN_BEFORE:
             for size in (3, 2, 1):
                 phrase = " ".join(folded[i : i + size])
-                if phrase in _VERBS and not _noun_use(phrase, folded, i + size):
+                # "các cơ quan, tổ chức, đơn vị": in a list "tổ chức" is one more noun.
+                listed = phrase == "tổ chức" and prev.endswith(",")
+                if phrase in _VERBS and not listed and not _noun_use(phrase, folded, i + size):
                     return tok.start()
             bare = bare or strip_marks(" ".join(folded)).split(" ")
-            if " ".join(bare[i : i + 2]) in _BARE_VERBS:
+            pair = " ".join(bare[i : i + 2])
+            if pair in _BARE_VERBS and not (pair == "to chuc" and prev.endswith(",")):
                 return tok.start()
         if word.endswith((":", ".")) and not (i == 0 and word == "P."):
             return tok.end() - 1
@@ -300,3 +356,9 @@ def split_units(unit: str) -> tuple[str, ...]:
         if group.strip(" ,."):
             out.append(group.strip(" ,."))
     return tuple(out)
+
+
+def opens_with_verb(text: str) -> bool:
+    """True when text starts with an action verb ("chủ trì", "tổ chức", "báo cáo")."""
+    words = [w.strip(_PUNCT) for w in fold(" ".join(text.split(None, 3)[:3])).split()]
+    return any(" ".join(words[:n]) in _VERBS for n in (3, 2, 1) if len(words) >= n)
