@@ -287,7 +287,13 @@ class FaultRun:
         """One official sends `/capnhat #N …` with a marker of its own, or replies to a nudge."""
         chat, tasks = self.rng.choice(self._targets)
         marker = f"mk{len(self.notes):05d}x"
-        nudges = [m for m in self.fake.messages_to(chat) if _is_nudge(m.text)]
+        # People reply to what they have read: a nudge that arrived a second ago or more.
+        now, sent = time.monotonic(), self.fake.sent
+        nudges = [
+            sent[n]
+            for n, at in enumerate(self._stamps)
+            if now - at > 1.0 and sent[n].chat_id == chat and _is_nudge(sent[n].text)
+        ]
         if nudges and self.rng.random() < 0.3:
             nudge = self.rng.choice(nudges)
             task_id = int(nudge.text.split("<b>#", 1)[1].split("<", 1)[0])
