@@ -37,7 +37,8 @@ def main() -> int:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         report = asyncio.run(fault_run(folder, args.kills, args.seed, wait_leases=True))
-    for line in report.lines() + report.log_errors[:20] + report.internal_answers[:20]:
+    widest = [f"  window {ms:.0f} ms: {kind}, kill {moment}" for ms, kind, moment in report.widest]
+    for line in report.lines() + widest + report.log_errors[:20] + report.internal_answers[:20]:
         sys.stdout.write(line + "\n")
     return 0 if report.ok else 1
 

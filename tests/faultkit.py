@@ -54,6 +54,8 @@ INTERNAL = ("Traceback", "Error(", "Exception", "sqlite", "SELECT ", "INSERT ", 
 
 
 def _ro(db: Path) -> sqlite3.Connection:
+    # Opened in a thread while the bot runs: after a kill, SQLite's recovery of the WAL may
+    # hold the file for a moment, and the fake Bot API in this event loop must keep serving.
     return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
 
 
@@ -100,6 +102,8 @@ class Report:
     # window), and how long after that kill it went out again (the lease running out).
     window_ms: list[float] = field(default_factory=list)
     resent_after_s: list[float] = field(default_factory=list)
+    # The widest windows: (ms, kind of message, moment of the kill).
+    widest: list[tuple[float, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -173,6 +177,7 @@ class FaultRun:
         self._round: list[Callable[[], Awaitable[None]]] = []
         self._stamps: list[float] = []  # when each message of fake.sent arrived
         self._kills: list[float] = []
+        self._moments: list[str] = []
         self._stamper: asyncio.Task[None] | None = None
         self._spawned: list[asyncio.subprocess.Process] = []
         self._started = time.monotonic()
@@ -263,6 +268,7 @@ class FaultRun:
         assert self._bot is not None
         self._bot.send_signal(signal.SIGKILL)
         self._kills.append(time.monotonic())
+        self._moments.append(moment)
         await self._bot.wait()
         self._bot = None
         self.report.kills += 1
@@ -282,7 +288,13 @@ class FaultRun:
         """One official sends `/capnhat #N …` with a marker of its own, or replies to a nudge."""
         chat, tasks = self.rng.choice(self._targets)
         marker = f"mk{len(self.notes):05d}x"
-        nudges = [m for m in self.fake.messages_to(chat) if _is_nudge(m.text)]
+        # People reply to what they have read: a nudge that arrived a second ago or more.
+        now, sent = time.monotonic(), self.fake.sent
+        nudges = [
+            sent[n]
+            for n, at in enumerate(self._stamps)
+            if now - at > 1.0 and sent[n].chat_id == chat and _is_nudge(sent[n].text)
+        ]
         if nudges and self.rng.random() < 0.3:
             nudge = self.rng.choice(nudges)
             task_id = int(nudge.text.split("<b>#", 1)[1].split("<", 1)[0])
@@ -349,12 +361,13 @@ class FaultRun:
         if sweep.returncode is None:
             sweep.send_signal(signal.SIGKILL)
             self._kills.append(time.monotonic())
+            self._moments.append("sweep")
             self.report.kills += 1
             self.report.kills_by_moment["sweep"] += 1
         await sweep.wait()
         nudges = self._nudges_sent()
         await self.start()
-        if self._owed_bulk():
+        if await asyncio.to_thread(self._owed_bulk):
             with contextlib.suppress(TimeoutError):
                 await self._until(lambda: self._nudges_sent() > nudges, 3)
         await asyncio.sleep(self.rng.uniform(0, 0.3))
@@ -427,7 +440,11 @@ class FaultRun:
             self.fast_forward_leases()
         if self._bot is None:
             await self.start()
-        await self._until(self._settled, 150 if wait_leases else 30)
+        deadline = time.monotonic() + (150 if wait_leases else 30)
+        while self.fake.pending_updates or not await asyncio.to_thread(self._settled):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot did not settle")
+            await asyncio.sleep(0.05)
         await self.stop()
         if self._stamper is not None:
             self._stamper.cancel()
@@ -443,8 +460,6 @@ class FaultRun:
             db.commit()
 
     def _settled(self) -> bool:
-        if self.fake.pending_updates:
-            return False
         with contextlib.closing(_ro(self.db)) as db:
             new = db.execute("SELECT COUNT(*) FROM inbox WHERE state = 'new'").fetchone()[0]
             owed = db.execute(
@@ -536,11 +551,14 @@ class FaultRun:
                 r.owed_lost[kinds[where]] += count - len(times)
             elif len(times) > count:
                 r.owed_twice[kinds[where]] += len(times) - count
-                kill = next((k for k in self._kills if k >= times[0]), None)
+                after = [n for n, k in enumerate(self._kills) if k >= times[0]]
                 # Only a text owed once tells which copy came first.
-                if kill is not None and count == 1:
+                if after and count == 1:
+                    kill = self._kills[after[0]]
                     r.window_ms.append((kill - times[0]) * 1000)
                     r.resent_after_s.append(times[-1] - kill)
+                    r.widest.append((r.window_ms[-1], kinds[where], self._moments[after[0]]))
+        r.widest = sorted(r.widest, reverse=True)[:5]
 
     async def _until(self, predicate: Callable[[], bool], seconds: float) -> None:
         deadline = time.monotonic() + seconds
