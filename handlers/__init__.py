@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.domain import Official
@@ -20,6 +21,7 @@ COMMANDS: list[Command] = [
     *followup.COMMANDS,
 ]
 _ROUTES = {name: c for c in COMMANDS for name in (c.name, c.alias)}
+_TASK_MENTION = re.compile(r"#(\d{1,9})\b")
 
 
 def menu(level: str, locale: str) -> list[tuple[str, str]]:
@@ -120,6 +122,10 @@ async def _reply(svc: Services, req: Request, me: Official, message_id: str) -> 
     pending_id = await svc.store.import_of_message(req.platform, req.chat_id, message_id)
     if pending_id is not None:
         return await imports.correct(svc, req, me, pending_id)
+    mentioned = set(_TASK_MENTION.findall(req.reply_to_text or ""))
+    if len(mentioned) == 1:
+        # A bot message about one task whose link was not kept (sent again after a crash).
+        return await updates.reply(svc, req, me, int(mentioned.pop()))
     listed = await svc.store.choices_of_message(req.platform, req.chat_id, message_id)
     shown = [data.split(":")[2] for _, data in listed if data.startswith("t:show:")]
     if shown and req.message_id is not None and req.text.strip():

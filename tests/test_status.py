@@ -179,3 +179,16 @@ async def test_more_time_and_later_buttons_lead_to_their_requests(
     later = Request("console", str(mai.id), str(mai.id), callback=f"t:snz:{task}", callback_id="c2")
     [choices] = await dispatch(svc, later)
     assert [data for _, data in choices.buttons] == [f"snz:{task}:1", f"snz:{task}:3"]
+
+
+async def test_a_reply_to_an_unlinked_message_about_one_task_is_its_note(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    mai = roster["Huỳnh Ngọc Mai"]
+    note = Request(
+        "console", str(mai.id), str(mai.id), "đã gửi dự thảo", "m-5",
+        reply_to_message_id="999", reply_to_text=f"🔔 Còn 3 ngày đến hạn\n#{task} · 412/KH-UBND",
+    )  # fmt: skip
+    [saved] = await dispatch(svc, note)
+    assert "Đã ghi báo cáo" in saved.text
+    assert await svc.store.update_count(task) == 1

@@ -59,6 +59,8 @@ class Request:
     callback_id: str | None = None
     # A phone number the user shared from their own contact card.
     contact_phone: str | None = None
+    # The text of the message replied to, where the platform sends it along.
+    reply_to_text: str | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:

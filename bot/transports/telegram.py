@@ -361,6 +361,7 @@ def to_request(update: Update) -> Request | None:
         text=text,
         message_id=str(message.message_id),
         reply_to_message_id=str(reply_to.message_id) if reply_to else None,
+        reply_to_text=(reply_to.text or reply_to.caption or "")[:4096] if reply_to else None,
         content=content,
         first_name=user.first_name,
         attachment=attachment,
