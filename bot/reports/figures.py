@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.labels import directive_label
 from bot.reports.period import Period
 from bot.reports.scope import Scope
 from storage import Store
@@ -138,7 +139,13 @@ async def gather(
         by_unit[row.unit_id] = by_unit.get(row.unit_id, Counts()) + counts
     names = {u.id: u.name for u in await store.units()}
     links = await store.directive_links(set(by_directive))
-    codes = {d.id: d.code for d in links}
+    # A document without a number is named with its issuer and year, as officials say it.
+    codes = {
+        d.id: d.code
+        if d.code and not d.code.startswith("/") and d.code != d.kind
+        else directive_label(d.kind, d.code, d.issuer, d.issued_on)
+        for d in links
+    }
     directives = sorted((Part(i, codes[i], c) for i, c in by_directive.items()), key=urgency)
     units = sorted((Part(i, names[i], c) for i, c in by_unit.items()), key=urgency)
     rollup: tuple[Rollup, ...] = ()
