@@ -111,3 +111,15 @@ async def test_webhook_mode_needs_a_url_and_a_good_secret(tmp_path: Path) -> Non
     short = base.model_copy(update={"webhook_url": "https://x", "webhook_secret": SecretStr("ab")})
     with pytest.raises(ConfigError, match="8–256"):
         await run_bot(short, asyncio.Event(), webhook=True)
+
+
+async def test_someone_on_both_platforms_gets_each_nudge_once(hooked: Hooked) -> None:
+    plan = EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt"
+    assert await run_cli(["directive", "import", str(plan), "--yes"], hooked.settings) == 0
+    # She writes on Zalo: that is the channel she uses, so the nudge goes there.
+    await hooked.zalo.post_webhook(hooked.zalo.update(MAI_ZALO, text="/start"))
+    await hooked.zalo.wait_for_messages(MAI_ZALO, 1)
+    assert await run_cli(["nudge", "--at", "2026-11-23T09:00:00+07:00"], hooked.settings) == 0
+    on_zalo = [m for m in hooked.zalo.messages_to(MAI_ZALO) if "Còn 7 ngày" in m.text]
+    on_telegram = [m for m in hooked.telegram.messages_to(MAI_TG) if "Còn 7 ngày" in m.text]
+    assert (len(on_zalo), len(on_telegram)) == (1, 0)

@@ -140,3 +140,17 @@ async def test_a_person_on_both_chooses_the_channel(running: Running) -> None:
         [person] = [r for r in await store.recipients(mai.unit_id) if r.official_id == mai.id]
         assert person.addresses[0] == ("zalo", MAI)
     assert "Không có kênh" in await running.ask(TRI, "/kenh viber")
+
+
+async def test_nudges_go_through_zalo_once(running: Running) -> None:
+    # Mai is linked on Telegram and Zalo; only Zalo is configured here, so Zalo it is.
+    before = len(running.fake.messages_to(MAI))
+    at = "2026-11-23T09:00:00+07:00"  # seven days before her task's deadline
+    assert await run_cli(["nudge", "--at", at], running.settings) == 0
+    sent = running.fake.messages_to(MAI)[before:]
+    assert len(sent) == 1 and "Còn 7 ngày" in sent[0].text
+    assert "Trả lời 1 để" in sent[0].text  # the buttons as numbered choices
+    assert await run_cli(["nudge", "--at", at], running.settings) == 0
+    assert len(running.fake.messages_to(MAI)) == before + 1  # never twice
+    # A keyword answer records progress on that task.
+    assert "Đã ghi báo cáo" in await running.ask(MAI, "đang lấy ý kiến các phòng, đạt 30%")
