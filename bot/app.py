@@ -45,6 +45,7 @@ def services(settings: Settings, store: Store, clock: Callable[[], datetime] = u
         nudge_days=tuple(settings.nudge_days),
         nudge_hour=settings.nudge_hour,
         rules=settings.rules,
+        done_needs_head=settings.done_needs_head,
     )
 
 

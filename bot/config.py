@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     admin_chat_id: int | None = None
+    done_needs_head: bool = False
     # The follow-up engine (counts are Vietnamese working days).
     work_start: time = time(7, 30)
     work_end: time = time(17, 0)

@@ -28,6 +28,8 @@ class Services:
     nudge_days: Sequence[int] = (7, 3, 1)
     nudge_hour: int = 8
     rules: Rules = Rules()
+    # A member's "done" on a lead task counts once the unit head confirms it.
+    done_needs_head: bool = False
     max_note_length: int = 4096
     admins: Sequence[str] = field(default_factory=tuple)
     # The chat platforms running in this process: messages are owed only where they can go.

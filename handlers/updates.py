@@ -31,6 +31,8 @@ async def record(
     if done and task.status is TaskStatus.DONE:
         return error(svc, "already_done", task_id=task_id)
     reading = read_note(text)
+    if done and _needs_confirmation(svc, me, task):
+        return await _ask_head(svc, req, me, task, text)
     if reading.out_of_range is not None:
         return error(svc, "percent_out_of_range", percent=reading.out_of_range, task_id=task_id)
     status = TaskStatus.DONE if done else NoteStatus.BLOCKED if reading.blocked else None
@@ -102,6 +104,37 @@ def _saved(svc: Services, task: TaskView, text: str, reading: Reading, *, done: 
         propose_done=False,
         after_done=False,
     )
+
+
+def _needs_confirmation(svc: Services, me: Official, task: TaskView) -> bool:
+    return svc.done_needs_head and me.role == "member" and task.role == "lead"
+
+
+async def _ask_head(
+    svc: Services, req: Request, me: Official, task: TaskView, text: str
+) -> list[Reply]:
+    # Recorded as a note at 100 %; the task is done once the head confirms it.
+    stored = await svc.store.add_update(
+        task_id=task.id,
+        official_id=me.id,
+        text=text,
+        percent=100,
+        status=None,
+        source=req.source,
+        now=svc.now(),
+    )
+    if not stored:
+        return [say(svc, "duplicate_update", task_id=task.id, task=task)]
+    heads = {
+        o.id for o in await svc.store.officials() if o.unit_id == me.unit_id and o.role == "head"
+    }
+    confirm = ((label(svc, "confirm_done"), f"t:done:{task.id}"),)
+    asks = [
+        say(svc, "done_to_confirm", task_id=task.id, buttons=confirm, to=p, task=task, who=me)
+        for p in await svc.store.recipients(me.unit_id)
+        if p.official_id in heads
+    ]
+    return [say(svc, "done_awaits_head", task_id=task.id, task=task, asked=bool(asks)), *asks]
 
 
 async def _tell_heads(svc: Services, me: Official, task_id: int) -> list[Reply]:

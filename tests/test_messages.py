@@ -95,6 +95,8 @@ SAMPLES = {
     },
     "org_name": {},
     "language_set": {},
+    "done_awaits_head": {"task": TASK, "asked": True},
+    "done_to_confirm": {"task": TASK, "who": ME},
     "channel": {"linked": ["telegram", "zalo"], "chosen": "zalo", "asked": True},
     "which_task": {},
     "menu": {"name": "nhiemvu"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -192,3 +193,22 @@ async def test_a_reply_to_an_unlinked_message_about_one_task_is_its_note(
     [saved] = await dispatch(svc, note)
     assert "Đã ghi báo cáo" in saved.text
     assert await svc.store.update_count(task) == 1
+
+
+async def test_when_the_head_must_confirm_a_members_done_waits_for_it(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    strict = replace(svc, done_needs_head=True)
+    saved, asked = await Chat(strict, roster["Huỳnh Ngọc Mai"].id).say(f"/xong #{task}")
+    assert "trưởng đơn vị xác nhận" in saved.text
+    assert asked.to is not None and asked.to.name == "Võ Thanh Tâm"
+    assert [data for _, data in asked.buttons] == [f"t:done:{task}"]
+    found = await svc.store.task(task)
+    assert found is not None and found.status is TaskStatus.OPEN
+    head = roster["Võ Thanh Tâm"]
+    press = Request(
+        "console", str(head.id), str(head.id), callback=f"t:done:{task}", callback_id="c9"
+    )
+    await dispatch(strict, press)
+    found = await svc.store.task(task)
+    assert found is not None and found.status is TaskStatus.DONE
