@@ -20,7 +20,7 @@ from bot.roster import import_roster, load_roster
 from bot.services import Services
 from bot.transports import Reply, Request
 from handlers import dispatch
-from storage import NewDirective, NewTask, Outgoing, Store
+from storage import NewDirective, NewTask, Outgoing, ParentRef, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -85,7 +85,13 @@ async def unit_id(store: Store, name: str) -> int:
 
 
 async def add_directive(
-    store: Store, now: datetime, tasks: list[NewTask], code: str = "412/KH-UBND"
+    store: Store,
+    now: datetime,
+    tasks: list[NewTask],
+    code: str = "412/KH-UBND",
+    *,
+    issuer_unit: int | None = None,
+    parents: tuple[str, ...] = (),
 ) -> int:
     """Store a directive with the given tasks, without going through the parser."""
     return await store.add_directive(
@@ -98,8 +104,8 @@ async def add_directive(
             subject="Triển khai Kết luận 69-KL/TW",
             source_text="…",
             source_sha256=code,
-            issuer_unit_id=None,
-            parents=[],
+            issuer_unit_id=issuer_unit,
+            parents=[ParentRef(p, None, None) for p in parents],
             tasks=tasks,
         ),
         now,

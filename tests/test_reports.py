@@ -22,8 +22,8 @@ from bot.services import Services
 from bot.summary import compose
 from bot.transports import Reply, Request
 from handlers import dispatch
-from storage import NewDirective, NewTask, ParentRef, Store
-from tests.conftest import TZ, Chat, Clock, unit_id
+from storage import NewTask, Store
+from tests.conftest import TZ, Chat, Clock, add_directive, unit_id
 
 TODAY = date(2026, 12, 1)
 
@@ -67,22 +67,8 @@ async def _directive(
     tasks: list[NewTask],
     parents: tuple[str, ...] = (),
 ) -> int:
-    return await store.add_directive(
-        NewDirective(
-            key=code,
-            code=code,
-            kind="Kế hoạch",
-            issuer="ỦY BAN NHÂN DÂN HUYỆN MỸ XUYÊN",
-            issued_on=date(2026, 11, 10),
-            subject="Triển khai Kết luận 69-KL/TW",
-            source_text="…",
-            source_sha256=code,
-            issuer_unit_id=issuer_unit,
-            parents=[ParentRef(p, None, None) for p in parents],
-            tasks=tasks,
-        ),
-        datetime(2026, 11, 10, tzinfo=UTC),
-    )
+    when = datetime(2026, 11, 10, tzinfo=UTC)
+    return await add_directive(store, when, tasks, code, issuer_unit=issuer_unit, parents=parents)
 
 
 def _at(day: int, month: int = 11) -> datetime:
