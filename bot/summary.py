@@ -58,7 +58,7 @@ def compose(figures: Figures, locale: str, tz: ZoneInfo, limit: int = MESSAGE_LI
     attention = list(figures.attention)
     full = render_with(
         attention=attention,
-        hidden=0,
+        hidden=figures.urgent - len(attention),
         parts=figures.directives,
         more_parts=0,
         kind="directive",
@@ -74,7 +74,7 @@ def compose(figures: Figures, locale: str, tz: ZoneInfo, limit: int = MESSAGE_LI
     for count in range(len(attention), -1, -1):
         text = render_with(
             attention=attention[:count],
-            hidden=len(attention) - count,
+            hidden=figures.urgent - count,
             parts=shown,
             more_parts=len(parts) - len(shown),
             kind=kind,

@@ -42,6 +42,7 @@ class CountRow:
     no_report: int
     due_soon: int
     blocked: int
+    urgent: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ _COUNTS_SQL = (
     + """
 SELECT directive_id, unit_id, COUNT(*), SUM(standing = 'done_on_time'),
        SUM(standing = 'done_late'), SUM(standing = 'overdue'), SUM(standing = 'in_progress'),
-       SUM(standing = 'no_report'), SUM(due_soon), SUM(blocked)
+       SUM(standing = 'no_report'), SUM(due_soon), SUM(blocked),
+       SUM(standing = 'overdue' OR blocked)
 FROM c GROUP BY directive_id, unit_id
 """
 )
@@ -180,7 +182,8 @@ SELECT t.directive_id, t.unit_id, COUNT(*),
        SUM(t.status != 'done' AND t.deadline < :as_of),
        SUM(t.status != 'done' AND coalesce(t.deadline >= :as_of, 1) AND {_REPORTED_NOW}),
        SUM(t.status != 'done' AND t.deadline >= :as_of AND t.deadline <= :soon),
-       SUM(t.status != 'done' AND t.last_blocked)
+       SUM(t.status != 'done' AND t.last_blocked),
+       SUM(t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked))
 FROM tasks t WHERE {_SCOPE}
 GROUP BY t.unit_id, t.directive_id
 """
@@ -259,7 +262,7 @@ class ReportQueries(StoreBase):
         counts = []
         sql = _NOW_COUNTS.replace("{directives}", _directive_clause(window))
         for row in await self._named(sql, _params(window)):
-            directive, unit, total, on_time, done, overdue, going, due, blocked = (
+            directive, unit, total, on_time, done, overdue, going, due, blocked, urgent = (
                 int(v or 0) for v in row
             )
             counts.append(
@@ -274,6 +277,7 @@ class ReportQueries(StoreBase):
                     total - done - overdue - going,
                     due,
                     blocked,
+                    urgent,
                 )  # fmt: skip
             )
         return counts

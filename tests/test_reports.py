@@ -289,6 +289,8 @@ async def test_a_long_summary_is_collapsed_into_parts_with_buttons(
     for i, line in enumerate(lines):
         if line.startswith(("⛔ <b>#", "🚧 <b>#")):
             assert lines[i + 2].startswith("↳ ")
+    shown = sum(line.startswith(("⛔ <b>#", "🚧 <b>#")) for line in lines)
+    assert f"… và {60 + 2 - shown} nhiệm vụ cần chú ý khác" in reply.text
     labels = [label for label, _ in reply.buttons]
     assert any("500/KH-UBND" in label for label in labels)
     data = dict(reply.buttons)[next(label for label in labels if "500/KH-UBND" in label)]

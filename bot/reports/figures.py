@@ -79,6 +79,7 @@ class Figures:
     directives: tuple[Part, ...]
     units: tuple[Part, ...]
     attention: tuple[ReportTask, ...]
+    urgent: int
     silent_units: tuple[Part, ...]
     unreachable_units: tuple[str, ...]
     rollup: tuple[Rollup, ...] = ()
@@ -152,6 +153,7 @@ async def gather(
         directives=tuple(directives),
         units=tuple(units),
         attention=tuple(await store.report_attention(win, ATTENTION_LIMIT)),
+        urgent=sum(r.urgent for r in rows),
         silent_units=tuple(
             sorted((p for p in units if p.counts.no_report), key=lambda p: -p.counts.no_report)
         ),

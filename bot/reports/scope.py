@@ -34,12 +34,6 @@ class Scope:
     unit_id: int | None = None
     subtree: bool = False
 
-    def key(self) -> str:
-        """The scope as button data: "<directive>[+]:<unit>", blank where not narrowed."""
-        directive = "" if self.directive_id is None else str(self.directive_id)
-        plus = "+" if self.subtree else ""
-        return f"{directive}{plus}:{'' if self.unit_id is None else self.unit_id}"
-
 
 async def visible_units(store: Store, me: Official) -> set[int]:
     """Admins see the whole organisation, leaders their unit's subtree, others their own unit."""
