@@ -70,6 +70,19 @@ class ReportTask:
 
 
 @dataclass(frozen=True)
+class TaskLink:
+    """What the roll-up needs of a task: its place in the chain and its standing."""
+
+    id: int
+    directive_id: int
+    parent_task_id: int | None
+    role: TaskRole
+    standing: Standing
+    blocked: bool
+    percent: int | None
+
+
+@dataclass(frozen=True)
 class DirectiveLink:
     """A directive of a report, with the stored directive it implements (if any)."""
 
@@ -196,6 +209,30 @@ AND t.id IN (SELECT t.id FROM tasks t WHERE {_SCOPE}
 """
 
 
+_LINK_SQL = (
+    _CLASSIFIED
+    + """
+SELECT c.id, c.directive_id, c.parent_task_id, c.role, c.standing, c.blocked,
+       CASE WHEN c.done THEN 100 ELSE c.percent END
+FROM c
+"""
+)
+
+
+# The same for the current period, from the task rows, each expression worked out once.
+_NOW_LINKS = f"""
+SELECT t.id, t.directive_id, t.parent_task_id, t.role,
+       CASE WHEN t.status = 'done' THEN CASE WHEN t.deadline IS NULL
+                OR coalesce(date(t.done_at, :offset) <= t.deadline, 1)
+                THEN 'done_on_time' ELSE 'done_late' END
+            WHEN t.deadline < :as_of THEN 'overdue'
+            WHEN {_REPORTED_NOW} THEN 'in_progress' ELSE 'no_report' END,
+       t.status != 'done' AND t.last_blocked,
+       CASE WHEN t.status = 'done' THEN 100 ELSE t.last_percent END
+FROM tasks t WHERE {_SCOPE}
+"""
+
+
 def _params(window: ReportWindow) -> dict[str, Any]:
     params: dict[str, Any] = {
         "units": json.dumps(sorted(window.unit_ids)),
@@ -297,6 +334,18 @@ class ReportQueries(StoreBase):
         sql = _sql(_ROW_SQL, window) + " ORDER BY c.directive_id, u.name, c.id"
         rows = await self._named(sql, _params(window))
         return [_report_task(row) for row in rows]
+
+    async def report_links(self, window: ReportWindow) -> list[TaskLink]:
+        """Every task of the window with its parent task and standing, for the roll-up."""
+        if window.current:
+            sql = _NOW_LINKS.replace("{directives}", _directive_clause(window))
+        else:
+            sql = _sql(_LINK_SQL, window)
+        rows = await self._named(sql, _params(window))
+        return [
+            TaskLink(r[0], r[1], r[2], cast(TaskRole, r[3]), cast(Standing, r[4]), bool(r[5]), r[6])
+            for r in rows
+        ]
 
     async def directive_subtree(self, directive_id: int) -> list[int]:
         """A directive and every stored directive that implements it, further down the chain."""

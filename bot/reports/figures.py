@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.reports.period import Period
@@ -144,7 +145,8 @@ async def gather(
     units = sorted((Part(i, names[i], c) for i, c in by_unit.items()), key=urgency)
     rollup: tuple[Rollup, ...] = ()
     if scope.directive_id is not None and scope.subtree:
-        rollup = roll_up(await store.report_tasks(win), scope.directive_id)
+        named = replace(win, directive_ids={scope.directive_id})
+        rollup = roll_up(await store.report_links(win), await store.report_tasks(named))
     return Figures(
         scope=scope,
         period=period,
@@ -163,7 +165,24 @@ async def gather(
     )
 
 
-def counts_of(tasks: Iterable[ReportTask]) -> Counts:
+class Linked(Protocol):
+    """A task as the roll-up sees it (a report row or a bare link)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def parent_task_id(self) -> int | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def standing(self) -> str: ...
+    @property
+    def blocked(self) -> bool: ...
+    @property
+    def percent(self) -> int | None: ...
+
+
+def counts_of(tasks: Iterable[Linked]) -> Counts:
     """Count tasks read row by row (for the roll-up and the documents)."""
     standing = {name: 0 for name in ("done_on_time", "done_late", "in_progress", "overdue")}
     no_report = blocked = 0
@@ -179,14 +198,14 @@ def counts_of(tasks: Iterable[ReportTask]) -> Counts:
 class _Tree:
     """Tasks linked to the tasks they implement, with progress rolled up from below."""
 
-    def __init__(self, tasks: Sequence[ReportTask]) -> None:
-        self.children: dict[int, list[ReportTask]] = {}
+    def __init__(self, tasks: Sequence[Linked]) -> None:
+        self.children: dict[int, list[Linked]] = {}
         for task in tasks:
             if task.parent_task_id is not None and task.parent_task_id != task.id:
                 self.children.setdefault(task.parent_task_id, []).append(task)
         self._percent: dict[int, float | None] = {}
 
-    def percent(self, task: ReportTask, path: frozenset[int] = frozenset()) -> float | None:
+    def percent(self, task: Linked, path: frozenset[int] = frozenset()) -> float | None:
         """The task's own latest percentage, else the role-weighted progress of those below."""
         if task.id in self._percent:
             return self._percent[task.id]
@@ -199,9 +218,9 @@ class _Tree:
         self._percent[task.id] = value
         return value
 
-    def below(self, task: ReportTask) -> list[ReportTask]:
+    def below(self, task: Linked) -> list[Linked]:
         """Every task further down the chain from this one."""
-        found: list[ReportTask] = []
+        found: list[Linked] = []
         seen = {task.id}
         stack = list(self.children.get(task.id, ()))
         while stack:
@@ -214,17 +233,18 @@ class _Tree:
         return found
 
 
-def roll_up(tasks: Sequence[ReportTask], directive_id: int) -> tuple[Rollup, ...]:
+def roll_up(links: Sequence[Linked], named: Sequence[ReportTask]) -> tuple[Rollup, ...]:
     """The named directive's tasks that others implement, with progress weighted from below.
 
     A task's progress is its own latest percentage; when it has none of its own but has
     tasks below it, it is their progress weighted by role (done counts as 100 %).
     """
-    tree = _Tree(tasks)
+    tree = _Tree(links)
+    by_id = {link.id: link for link in links}
     result = []
-    for task in tasks:
-        if task.directive_id == directive_id and task.id in tree.children:
-            value = tree.percent(task)
+    for task in named:
+        if task.id in tree.children:
+            value = tree.percent(by_id.get(task.id, task))
             below = counts_of(tree.below(task))
             result.append(Rollup(task, None if value is None else round(value), below))
     return tuple(result)

@@ -163,11 +163,10 @@ def build_docx(
             body.append(line)
     _letterhead(doc, fixed)
     _title(doc, fixed)
-    marker = doc.add_paragraph(_MARKER)
+    doc.add_paragraph(_MARKER)
     _signature(doc, fixed)
     out = io.BytesIO()
     doc.save(out)
-    del marker
     return _with_body(out.getvalue(), _body_xml(body))
 
 
