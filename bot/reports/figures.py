@@ -47,8 +47,15 @@ class Counts:
         """Tasks not done."""
         return self.total - self.done
 
+    def values(self) -> tuple[int, ...]:
+        """The counts in field order (dataclasses.astuple deep-copies, and is slow)."""
+        return tuple(getattr(self, name) for name in _FIELDS)
+
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Counts(*(a + b for a, b in zip(self.values(), other.values(), strict=True)))
+
+
+_FIELDS = tuple(f.name for f in fields(Counts))
 
 
 @dataclass(frozen=True)
@@ -106,16 +113,18 @@ def window(scope: Scope, period: Period, now: datetime, tz: ZoneInfo) -> ReportW
     )
 
 
-def _counts(row: CountRow, unreachable: bool) -> Counts:
-    return Counts(
-        done_on_time=row.done_on_time,
-        done_late=row.done_late,
-        in_progress=row.in_progress,
-        overdue=row.overdue,
-        no_report=row.no_report,
-        due_soon=row.due_soon,
-        blocked=row.blocked,
-        unreachable=row.total - row.done_on_time - row.done_late if unreachable else 0,
+def _values(row: CountRow, unreachable: bool) -> tuple[int, ...]:
+    """A row's counts in the field order of Counts."""
+    unreached = row.total - row.done_on_time - row.done_late if unreachable else 0
+    return (
+        row.done_on_time,
+        row.done_late,
+        row.in_progress,
+        row.overdue,
+        row.no_report,
+        row.due_soon,
+        row.blocked,
+        unreached,
     )
 
 
@@ -132,12 +141,17 @@ async def gather(
     win = window(scope, period, now, tz)
     rows = await store.report_counts(win)
     unreachable = await store.unreachable_units({r.unit_id for r in rows})
-    by_directive: dict[int, Counts] = {}
-    by_unit: dict[int, Counts] = {}
+    # Summed as plain lists: thousands of (directive, unit) rows over a province.
+    directive_sums: dict[int, list[int]] = {}
+    unit_sums: dict[int, list[int]] = {}
     for row in rows:
-        counts = _counts(row, row.unit_id in unreachable)
-        by_directive[row.directive_id] = by_directive.get(row.directive_id, Counts()) + counts
-        by_unit[row.unit_id] = by_unit.get(row.unit_id, Counts()) + counts
+        values = _values(row, row.unit_id in unreachable)
+        for sums, key in ((directive_sums, row.directive_id), (unit_sums, row.unit_id)):
+            total = sums.setdefault(key, [0] * len(values))
+            for n, value in enumerate(values):
+                total[n] += value
+    by_directive = {k: Counts(*v) for k, v in directive_sums.items()}
+    by_unit = {k: Counts(*v) for k, v in unit_sums.items()}
     names = {u.id: u.name for u in await store.units()}
     links = await store.directive_links(set(by_directive))
     codes = {d.id: d.code for d in links}
