@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.reports.build import chat_reply, documents  # noqa: E402
+from bot.reports.build import chat_reply, documents, labels  # noqa: E402
 from bot.reports.chart import chart_png  # noqa: E402
 from bot.reports.figures import gather  # noqa: E402
 from bot.reports.period import Period  # noqa: E402
@@ -177,7 +177,10 @@ async def main() -> None:
                         lambda: summary(chain))  # fmt: skip
             figures = await gather(store, everything, period, NOW, TZ)
             await timed(
-                "chart (PNG)", "reported", lambda: asyncio.to_thread(chart_png, figures), times=3
+                "chart (PNG)",
+                "reported",
+                lambda: asyncio.to_thread(chart_png, figures, labels("vi")),
+                times=3,
             )
             reply = await timed("chat reply with chart, one district", "reported",
                                 lambda: _reply(store, district, period), times=3)  # fmt: skip
