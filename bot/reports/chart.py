@@ -46,7 +46,7 @@ def chart_png(figures: Figures, labels: dict[str, str]) -> bytes:
         tick.set_fontfamily("DejaVu Sans")
         tick.set_fontsize(8)
     ax.set_title(
-        f"{_short(figures.scope.label, 60)} · {figures.period.label}",
+        f"{_short(figures.scope.label or labels['chart_all'], 60)} · {figures.period.label}",
         fontfamily="DejaVu Sans",
         fontsize=10,
     )
