@@ -58,7 +58,7 @@ def compose(figures: Figures, locale: str, tz: ZoneInfo, limit: int = MESSAGE_LI
     attention = list(figures.attention)
     full = render_with(
         attention=attention,
-        hidden=0,
+        hidden=figures.urgent - len(attention),
         parts=figures.directives,
         more_parts=0,
         kind="directive",
@@ -71,10 +71,11 @@ def compose(figures: Figures, locale: str, tz: ZoneInfo, limit: int = MESSAGE_LI
     kind, parts = _parts(figures)
     shown = parts[:MAX_BUTTONS]
     silent = figures.silent_units[:MAX_SILENT]
-    for count in range(len(attention), -1, -1):
-        text = render_with(
+
+    def collapsed(count: int) -> str:
+        return render_with(
             attention=attention[:count],
-            hidden=len(attention) - count,
+            hidden=figures.urgent - count,
             parts=shown,
             more_parts=len(parts) - len(shown),
             kind=kind,
@@ -82,8 +83,16 @@ def compose(figures: Figures, locale: str, tz: ZoneInfo, limit: int = MESSAGE_LI
             silent=silent,
             more_silent=len(figures.silent_units) - len(silent),
         )
-        if len(text) <= limit or count == 0:
-            break
+
+    # The most attention blocks that fit, found by halving: each try is a whole render.
+    low, high = 0, len(attention)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(collapsed(middle)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    text = collapsed(low)
     buttons = tuple(
         (render("summary_button", locale, part=p, kind=kind), part_data(figures, p, kind))
         for p in shown

@@ -42,6 +42,7 @@ class CountRow:
     no_report: int
     due_soon: int
     blocked: int
+    urgent: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,19 @@ class ReportTask:
     note_at: datetime | None
     notes: int
     evidence: int
+
+
+@dataclass(frozen=True)
+class TaskLink:
+    """What the roll-up needs of a task: its place in the chain and its standing."""
+
+    id: int
+    directive_id: int
+    parent_task_id: int | None
+    role: TaskRole
+    standing: Standing
+    blocked: bool
+    percent: int | None
 
 
 @dataclass(frozen=True)
@@ -152,7 +166,8 @@ _COUNTS_SQL = (
     + """
 SELECT directive_id, unit_id, COUNT(*), SUM(standing = 'done_on_time'),
        SUM(standing = 'done_late'), SUM(standing = 'overdue'), SUM(standing = 'in_progress'),
-       SUM(standing = 'no_report'), SUM(due_soon), SUM(blocked)
+       SUM(standing = 'no_report'), SUM(due_soon), SUM(blocked),
+       SUM(standing = 'overdue' OR blocked)
 FROM c GROUP BY directive_id, unit_id
 """
 )
@@ -180,7 +195,8 @@ SELECT t.directive_id, t.unit_id, COUNT(*),
        SUM(t.status != 'done' AND t.deadline < :as_of),
        SUM(t.status != 'done' AND coalesce(t.deadline >= :as_of, 1) AND {_REPORTED_NOW}),
        SUM(t.status != 'done' AND t.deadline >= :as_of AND t.deadline <= :soon),
-       SUM(t.status != 'done' AND t.last_blocked)
+       SUM(t.status != 'done' AND t.last_blocked),
+       SUM(t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked))
 FROM tasks t WHERE {_SCOPE}
 GROUP BY t.unit_id, t.directive_id
 """
@@ -190,6 +206,30 @@ AND t.id IN (SELECT t.id FROM tasks t WHERE {_SCOPE}
     ORDER BY coalesce(t.deadline < :as_of, 0) DESC, t.deadline IS NULL, t.deadline,
              t.last_blocked DESC, t.id
     LIMIT :limit)
+"""
+
+
+_LINK_SQL = (
+    _CLASSIFIED
+    + """
+SELECT c.id, c.directive_id, c.parent_task_id, c.role, c.standing, c.blocked,
+       CASE WHEN c.done THEN 100 ELSE c.percent END
+FROM c
+"""
+)
+
+
+# The same for the current period, from the task rows, each expression worked out once.
+_NOW_LINKS = f"""
+SELECT t.id, t.directive_id, t.parent_task_id, t.role,
+       CASE WHEN t.status = 'done' THEN CASE WHEN t.deadline IS NULL
+                OR coalesce(date(t.done_at, :offset) <= t.deadline, 1)
+                THEN 'done_on_time' ELSE 'done_late' END
+            WHEN t.deadline < :as_of THEN 'overdue'
+            WHEN {_REPORTED_NOW} THEN 'in_progress' ELSE 'no_report' END,
+       t.status != 'done' AND t.last_blocked,
+       CASE WHEN t.status = 'done' THEN 100 ELSE t.last_percent END
+FROM tasks t WHERE {_SCOPE}
 """
 
 
@@ -259,7 +299,7 @@ class ReportQueries(StoreBase):
         counts = []
         sql = _NOW_COUNTS.replace("{directives}", _directive_clause(window))
         for row in await self._named(sql, _params(window)):
-            directive, unit, total, on_time, done, overdue, going, due, blocked = (
+            directive, unit, total, on_time, done, overdue, going, due, blocked, urgent = (
                 int(v or 0) for v in row
             )
             counts.append(
@@ -274,6 +314,7 @@ class ReportQueries(StoreBase):
                     total - done - overdue - going,
                     due,
                     blocked,
+                    urgent,
                 )  # fmt: skip
             )
         return counts
@@ -293,6 +334,18 @@ class ReportQueries(StoreBase):
         sql = _sql(_ROW_SQL, window) + " ORDER BY c.directive_id, u.name, c.id"
         rows = await self._named(sql, _params(window))
         return [_report_task(row) for row in rows]
+
+    async def report_links(self, window: ReportWindow) -> list[TaskLink]:
+        """Every task of the window with its parent task and standing, for the roll-up."""
+        if window.current:
+            sql = _NOW_LINKS.replace("{directives}", _directive_clause(window))
+        else:
+            sql = _sql(_LINK_SQL, window)
+        rows = await self._named(sql, _params(window))
+        return [
+            TaskLink(r[0], r[1], r[2], cast(TaskRole, r[3]), cast(Standing, r[4]), bool(r[5]), r[6])
+            for r in rows
+        ]
 
     async def directive_subtree(self, directive_id: int) -> list[int]:
         """A directive and every stored directive that implements it, further down the chain."""

@@ -52,6 +52,7 @@ FIGURES = Figures(
     directives=(Part(1, "412/KH-UBND", COUNTS),),
     units=(Part(2, "Phòng Nội vụ", COUNTS),),
     attention=(LATE,),
+    urgent=3,
     silent_units=(Part(2, "Phòng Nội vụ", COUNTS),),
     unreachable_units=("Phòng Y tế",),
 )

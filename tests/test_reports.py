@@ -101,7 +101,7 @@ async def chain(store: Store, clock: Clock, roster: dict[str, Official]) -> dict
         "412/KH-UBND",
         ubnd,
         [
-            NewTask(culture, "lead", "Dự thảo kế hoạch", deadline=date(2026, 11, 30)),
+            NewTask(culture, "lead", "Dự thảo kế hoạch\nchi tiết", deadline=date(2026, 11, 30)),
             NewTask(culture, "coordinate", "Phối hợp tuyên truyền"),
             NewTask(finance, "lead", "Bố trí kinh phí", deadline=date(2026, 12, 20)),
             NewTask(finance, "lead", "Rà soát nguồn vốn", deadline=date(2026, 11, 12)),
@@ -275,6 +275,8 @@ async def test_a_long_summary_is_collapsed_into_parts_with_buttons(
     for i, line in enumerate(lines):
         if line.startswith(("⛔ <b>#", "🚧 <b>#")):
             assert lines[i + 2].startswith("↳ ")
+    shown = sum(line.startswith(("⛔ <b>#", "🚧 <b>#")) for line in lines)
+    assert f"… và {60 + 2 - shown} nhiệm vụ cần chú ý khác" in reply.text
     labels = [label for label, _ in reply.buttons]
     assert any("500/KH-UBND" in label for label in labels)
     data = dict(reply.buttons)[next(label for label in labels if "500/KH-UBND" in label)]
@@ -356,7 +358,9 @@ async def test_word_report_follows_decree_30(
         " chưa báo cáo trong kỳ 2; có vướng mắc 1" in whole
     )
     problems = whole[whole.index(sections[2]) : whole.index(sections[3])]
-    assert "“Dự thảo kế hoạch” (hạn 30/11/2026) quá hạn 1 ngày" in problems
+    assert "“Dự thảo kế hoạch chi tiết” (hạn 30/11/2026) quá hạn 1 ngày" in problems
+    # One paragraph per problem, whatever line breaks the task text had.
+    assert all(line.startswith("- ") for line in problems.splitlines()[1:])
     assert "Đơn vị báo cáo: “vướng kinh phí in ấn”" in problems
     assert "Phòng Y tế" in problems  # silent, and unreachable
 

@@ -47,7 +47,7 @@ async def chat_reply(figures: Figures, locale: str, tz: ZoneInfo) -> Reply:
     files: tuple[OutFile, ...] = ()
     # One unit's bar says no more than the counts do.
     if len(figures.units) > 1:
-        png = await asyncio.to_thread(chart_png, figures, locale)
+        png = await asyncio.to_thread(chart_png, figures, labels(locale))
         files = (OutFile(file_stem(figures) + ".png", png, "photo"),)
     return Reply(summary.text, buttons=summary.buttons, files=files)
 

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory only
-
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from bot.reports.figures import Figures  # noqa: E402
+from bot.reports.figures import Figures
 
 MAX_UNITS = 25
 # Colours that stay apart in grey print too: done, in progress, overdue, no report.
@@ -21,15 +14,17 @@ _SERIES = (
     ("overdue", "#c62828"),
     ("no_report", "#bdbdbd"),
 )
-_LABELS = {
-    "vi": ("Đã xong", "Đang thực hiện", "Quá hạn", "Chưa báo cáo", "Số nhiệm vụ"),
-    "en": ("Done", "In progress", "Overdue", "No report", "Tasks"),
-}
 
 
-def chart_png(figures: Figures, locale: str = "vi") -> bytes:
-    """Stacked bars per unit (the units with most tasks, at most MAX_UNITS), as PNG bytes."""
-    labels = _LABELS.get(locale, _LABELS["vi"])
+def chart_png(figures: Figures, labels: dict[str, str]) -> bytes:
+    """Stacked bars per unit (the units with most tasks, at most MAX_UNITS), as PNG bytes.
+
+    `labels` are the words of the `report_labels` template (chart_done, chart_axis, …).
+    """
+    # Imported here: matplotlib takes a second to load, and most commands never draw.
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     units = sorted(figures.units, key=lambda p: (-p.counts.total, p.name))[:MAX_UNITS]
     units.reverse()  # the largest on top
     height = 1.6 + 0.38 * max(len(units), 1)
@@ -40,17 +35,18 @@ def chart_png(figures: Figures, locale: str = "vi") -> bytes:
     ax = fig.add_subplot()
     names = [_short(p.name) for p in units]
     left = [0] * len(units)
-    for (attr, colour), label in zip(_SERIES, labels, strict=False):
+    for attr, colour in _SERIES:
+        label = labels[f"chart_{attr}"]
         values = [getattr(p.counts, attr) for p in units]
         ax.barh(names, values, left=left, color=colour, label=label, height=0.7)
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(labels[4], fontfamily="DejaVu Sans")
+    ax.set_xlabel(labels["chart_axis"], fontfamily="DejaVu Sans")
     for tick in ax.get_yticklabels():
         tick.set_fontfamily("DejaVu Sans")
         tick.set_fontsize(8)
     ax.set_title(
-        f"{_short(figures.scope.label, 60)} · {figures.period.label}",
+        f"{_short(figures.scope.label or labels['chart_all'], 60)} · {figures.period.label}",
         fontfamily="DejaVu Sans",
         fontsize=10,
     )

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.reports.build import chat_reply, documents
+from bot.reports.build import chat_reply, documents, labels
 from bot.reports.chart import chart_png
 from bot.reports.figures import gather
 from bot.reports.scope import ScopeError, narrow, resolve
@@ -44,6 +44,8 @@ async def report_command(
                 await asyncio.to_thread(path.write_bytes, file.data)
                 out(render("report_written", svc.locale, path=str(path)))
     if png:
-        await asyncio.to_thread(png.write_bytes, await asyncio.to_thread(chart_png, figures))
+        await asyncio.to_thread(
+            png.write_bytes, await asyncio.to_thread(chart_png, figures, labels(svc.locale))
+        )
         out(render("report_written", svc.locale, path=str(png)))
     return 0

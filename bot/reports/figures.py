@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.labels import directive_label
@@ -47,8 +48,15 @@ class Counts:
         """Tasks not done."""
         return self.total - self.done
 
+    def values(self) -> tuple[int, ...]:
+        """The counts in field order (dataclasses.astuple deep-copies, and is slow)."""
+        return tuple(getattr(self, name) for name in _FIELDS)
+
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Counts(*(a + b for a, b in zip(self.values(), other.values(), strict=True)))
+
+
+_FIELDS = tuple(f.name for f in fields(Counts))
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,7 @@ class Figures:
     directives: tuple[Part, ...]
     units: tuple[Part, ...]
     attention: tuple[ReportTask, ...]
+    urgent: int
     silent_units: tuple[Part, ...]
     unreachable_units: tuple[str, ...]
     rollup: tuple[Rollup, ...] = ()
@@ -105,16 +114,18 @@ def window(scope: Scope, period: Period, now: datetime, tz: ZoneInfo) -> ReportW
     )
 
 
-def _counts(row: CountRow, unreachable: bool) -> Counts:
-    return Counts(
-        done_on_time=row.done_on_time,
-        done_late=row.done_late,
-        in_progress=row.in_progress,
-        overdue=row.overdue,
-        no_report=row.no_report,
-        due_soon=row.due_soon,
-        blocked=row.blocked,
-        unreachable=row.total - row.done_on_time - row.done_late if unreachable else 0,
+def _values(row: CountRow, unreachable: bool) -> tuple[int, ...]:
+    """A row's counts in the field order of Counts."""
+    unreached = row.total - row.done_on_time - row.done_late if unreachable else 0
+    return (
+        row.done_on_time,
+        row.done_late,
+        row.in_progress,
+        row.overdue,
+        row.no_report,
+        row.due_soon,
+        row.blocked,
+        unreached,
     )
 
 
@@ -131,12 +142,17 @@ async def gather(
     win = window(scope, period, now, tz)
     rows = await store.report_counts(win)
     unreachable = await store.unreachable_units({r.unit_id for r in rows})
-    by_directive: dict[int, Counts] = {}
-    by_unit: dict[int, Counts] = {}
+    # Summed as plain lists: thousands of (directive, unit) rows over a province.
+    directive_sums: dict[int, list[int]] = {}
+    unit_sums: dict[int, list[int]] = {}
     for row in rows:
-        counts = _counts(row, row.unit_id in unreachable)
-        by_directive[row.directive_id] = by_directive.get(row.directive_id, Counts()) + counts
-        by_unit[row.unit_id] = by_unit.get(row.unit_id, Counts()) + counts
+        values = _values(row, row.unit_id in unreachable)
+        for sums, key in ((directive_sums, row.directive_id), (unit_sums, row.unit_id)):
+            total = sums.setdefault(key, [0] * len(values))
+            for n, value in enumerate(values):
+                total[n] += value
+    by_directive = {k: Counts(*v) for k, v in directive_sums.items()}
+    by_unit = {k: Counts(*v) for k, v in unit_sums.items()}
     names = {u.id: u.name for u in await store.units()}
     links = await store.directive_links(set(by_directive))
     # A document without a number is named with its issuer and year, as officials say it.
@@ -150,7 +166,8 @@ async def gather(
     units = sorted((Part(i, names[i], c) for i, c in by_unit.items()), key=urgency)
     rollup: tuple[Rollup, ...] = ()
     if scope.directive_id is not None and scope.subtree:
-        rollup = roll_up(await store.report_tasks(win), scope.directive_id)
+        named = replace(win, directive_ids={scope.directive_id})
+        rollup = roll_up(await store.report_links(win), await store.report_tasks(named))
     return Figures(
         scope=scope,
         period=period,
@@ -159,6 +176,7 @@ async def gather(
         directives=tuple(directives),
         units=tuple(units),
         attention=tuple(await store.report_attention(win, ATTENTION_LIMIT)),
+        urgent=sum(r.urgent for r in rows),
         silent_units=tuple(
             sorted((p for p in units if p.counts.no_report), key=lambda p: -p.counts.no_report)
         ),
@@ -168,7 +186,24 @@ async def gather(
     )
 
 
-def counts_of(tasks: Iterable[ReportTask]) -> Counts:
+class Linked(Protocol):
+    """A task as the roll-up sees it (a report row or a bare link)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def parent_task_id(self) -> int | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def standing(self) -> str: ...
+    @property
+    def blocked(self) -> bool: ...
+    @property
+    def percent(self) -> int | None: ...
+
+
+def counts_of(tasks: Iterable[Linked]) -> Counts:
     """Count tasks read row by row (for the roll-up and the documents)."""
     standing = {name: 0 for name in ("done_on_time", "done_late", "in_progress", "overdue")}
     no_report = blocked = 0
@@ -184,14 +219,14 @@ def counts_of(tasks: Iterable[ReportTask]) -> Counts:
 class _Tree:
     """Tasks linked to the tasks they implement, with progress rolled up from below."""
 
-    def __init__(self, tasks: Sequence[ReportTask]) -> None:
-        self.children: dict[int, list[ReportTask]] = {}
+    def __init__(self, tasks: Sequence[Linked]) -> None:
+        self.children: dict[int, list[Linked]] = {}
         for task in tasks:
             if task.parent_task_id is not None and task.parent_task_id != task.id:
                 self.children.setdefault(task.parent_task_id, []).append(task)
         self._percent: dict[int, float | None] = {}
 
-    def percent(self, task: ReportTask, path: frozenset[int] = frozenset()) -> float | None:
+    def percent(self, task: Linked, path: frozenset[int] = frozenset()) -> float | None:
         """The task's own latest percentage, else the role-weighted progress of those below."""
         if task.id in self._percent:
             return self._percent[task.id]
@@ -204,9 +239,9 @@ class _Tree:
         self._percent[task.id] = value
         return value
 
-    def below(self, task: ReportTask) -> list[ReportTask]:
+    def below(self, task: Linked) -> list[Linked]:
         """Every task further down the chain from this one."""
-        found: list[ReportTask] = []
+        found: list[Linked] = []
         seen = {task.id}
         stack = list(self.children.get(task.id, ()))
         while stack:
@@ -219,17 +254,18 @@ class _Tree:
         return found
 
 
-def roll_up(tasks: Sequence[ReportTask], directive_id: int) -> tuple[Rollup, ...]:
+def roll_up(links: Sequence[Linked], named: Sequence[ReportTask]) -> tuple[Rollup, ...]:
     """The named directive's tasks that others implement, with progress weighted from below.
 
     A task's progress is its own latest percentage; when it has none of its own but has
     tasks below it, it is their progress weighted by role (done counts as 100 %).
     """
-    tree = _Tree(tasks)
+    tree = _Tree(links)
+    by_id = {link.id: link for link in links}
     result = []
-    for task in tasks:
-        if task.directive_id == directive_id and task.id in tree.children:
-            value = tree.percent(task)
+    for task in named:
+        if task.id in tree.children:
+            value = tree.percent(by_id.get(task.id, task))
             below = counts_of(tree.below(task))
             result.append(Rollup(task, None if value is None else round(value), below))
     return tuple(result)

@@ -13,6 +13,9 @@ from bot.importer import directory_of
 from bot.reports.period import Period, current_period, find_period
 from storage import Store
 
+# The label of the whole organisation: blank, so each language's template names it.
+WHOLE = ""
+
 
 class ScopeError(Exception):
     """A scope or period that cannot be reported on; `code` names the message."""
@@ -33,12 +36,6 @@ class Scope:
     directive_id: int | None = None
     unit_id: int | None = None
     subtree: bool = False
-
-    def key(self) -> str:
-        """The scope as button data: "<directive>[+]:<unit>", blank where not narrowed."""
-        directive = "" if self.directive_id is None else str(self.directive_id)
-        plus = "+" if self.subtree else ""
-        return f"{directive}{plus}:{'' if self.unit_id is None else self.unit_id}"
 
 
 async def visible_units(store: Store, me: Official) -> set[int]:
@@ -61,10 +58,10 @@ async def resolve(
         raise ScopeError("future_period", period=period.label)
     if me is None:
         units = {u.id for u in await store.units()}
-        label = "toàn bộ tổ chức"
+        label = WHOLE
     else:
         units = await visible_units(store, me)
-        label = "toàn bộ tổ chức" if me.role == "admin" else me.unit_name
+        label = WHOLE if me.role == "admin" else me.unit_name
     scope = Scope(label, frozenset(units))
     if rest:
         scope = await narrow(store, scope, rest)
@@ -98,7 +95,7 @@ async def from_key(store: Store, me: Official, key: str) -> Scope | None:
     if match is None:
         return None
     units = frozenset(await visible_units(store, me))
-    scope = Scope("toàn bộ tổ chức" if me.role == "admin" else me.unit_name, units)
+    scope = Scope(WHOLE if me.role == "admin" else me.unit_name, units)
     if match[3]:
         unit_id = int(match[3])
         if unit_id not in units:

@@ -6,6 +6,7 @@ The words come from `messages/reports/bao_cao.j2`; this module only places them 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,11 +72,24 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["ddmmyyyy"] = lambda d: fmt_date(d) if d else "—"
-    env.filters["oneline"] = lambda t: " ".join(str(t).split()).replace("|", "/")
-    env.filters["shorten"] = lambda t, w=160: t if len(t) <= w else t[: w - 1].rstrip() + "…"
+    env.filters["oneline"] = _oneline
+    env.filters["shorten"] = _shorten
     # A directive without a number is written "(chưa số)/UBND-TNMT", never "/UBND-TNMT".
     env.filters["code"] = lambda c: f"(chưa số){c}" if c.startswith("/") else c
     return env
+
+
+def _oneline(text: str) -> str:
+    # One template line is one paragraph, and "|" separates table cells.
+    return " ".join(str(text).split()).replace("|", "/")
+
+
+def _shorten(text: str, width: int = 160) -> str:
+    text = _oneline(text)
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > width // 2 else width - 1].rstrip(" ,;") + "…"
 
 
 def report_lines(
@@ -149,10 +163,31 @@ def build_docx(
             body.append(line)
     _letterhead(doc, fixed)
     _title(doc, fixed)
-    _body(doc, body)
+    doc.add_paragraph(_MARKER)
     _signature(doc, fixed)
     out = io.BytesIO()
     doc.save(out)
+    return _with_body(out.getvalue(), _body_xml(body))
+
+
+# Where the body goes in the saved file. Moving thousands of parsed elements into the
+# document costs lxml quadratic time; the body is written into the saved XML as text instead.
+_MARKER = "DONDOC-REPORT-BODY"
+
+
+def _with_body(docx: bytes, body: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                at = xml.index(_MARKER)
+                start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
+                end = xml.index("</w:p>", at) + len("</w:p>")
+                data = (xml[:start] + body + xml[end:]).encode("utf-8")
+            target.writestr(item, data)
     return out.getvalue()
 
 
@@ -261,12 +296,8 @@ def _title(doc: DocumentObject, fixed: dict[str, list[str]]) -> None:
     doc.add_paragraph().paragraph_format.space_after = Pt(6)
 
 
-def _body(doc: DocumentObject, lines: Iterable[str]) -> None:
-    """Sections, paragraphs and task tables, added as XML in one go.
-
-    python-docx looks for the section break on every paragraph it adds, which makes a long
-    report quadratic; the body is built as text and inserted once.
-    """
+def _body_xml(lines: Iterable[str]) -> str:
+    """Sections, paragraphs and task tables, as WordprocessingML text."""
     parts: list[str] = []
     rows: list[list[str]] = []
     for line in lines:
@@ -284,14 +315,7 @@ def _body(doc: DocumentObject, lines: Iterable[str]) -> None:
             parts.append(_paragraph_xml(line))
     if rows:
         parts.append(_table_xml(rows))
-    fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>")
-    body = doc.element.body
-    for element in list(fragment):
-        body.append(element)
-    # The section properties must stay the body's last child.
-    sect = body.find(qn("w:sectPr"))
-    if sect is not None:
-        body.append(sect)
+    return "".join(parts)
 
 
 def _paragraph_xml(
