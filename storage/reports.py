@@ -107,8 +107,8 @@ _BLOCKED = (
     "(lu.status IS 'blocked' OR lu.text LIKE '%vướng%' OR lu.text LIKE '%khó khăn%'"
     " OR lu.text LIKE '%chưa có kinh phí%')"
 )
-# No evidence files are stored yet; the column is there for when they are.
-_EVIDENCE = "0"
+# How many files officials sent as evidence of the task (one index seek per row).
+_EVIDENCE = "(SELECT COUNT(*) FROM evidence e WHERE e.task_id = c.id)"
 _SCOPE = """t.unit_id IN (SELECT value FROM json_each(:units)) {directives}"""
 
 # The current period: what the task row keeps up to date (see migrations/0003_reports.sql).

@@ -9,6 +9,9 @@ import pytest
 
 from bot.domain import Official, Progress, TaskStatus
 from bot.progress import read_note
+from bot.reports.figures import window
+from bot.reports.period import current_period
+from bot.reports.scope import Scope
 from bot.services import Services
 from bot.transports import Attachment, Request
 from handlers import dispatch
@@ -212,3 +215,18 @@ async def test_when_the_head_must_confirm_a_members_done_waits_for_it(
     await dispatch(strict, press)
     found = await svc.store.task(task)
     assert found is not None and found.status is TaskStatus.DONE
+
+
+async def test_evidence_is_counted_in_the_report_rows(
+    svc: Services, roster: dict[str, Official], task: int
+) -> None:
+    mai = roster["Huỳnh Ngọc Mai"]
+    for n in range(2):
+        await svc.store.add_evidence(
+            task_id=task, official_id=mai.id, file_name=f"{n}.pdf", kind="document",
+            data=b"%PDF", source=f"s{n}", now=svc.now(),
+        )  # fmt: skip
+    scope = Scope("Phòng Văn hóa", frozenset({mai.unit_id}))
+    period = current_period(svc.today())
+    rows = await svc.store.report_tasks(window(scope, period, svc.now(), svc.tz))
+    assert [r.evidence for r in rows if r.id == task] == [2]
