@@ -412,3 +412,24 @@ class DigestQueries(StoreBase):
         return [
             (r[0], json.loads(r[1]).get("text", ""), datetime.fromisoformat(r[2])) for r in rows
         ]
+
+
+class BenchQueries(StoreBase):
+    """Set-ups and plain reads that benchmarks measure the sweep against."""
+
+    async def schedule_all(self, at: datetime, due_every: int, due_at: datetime) -> None:
+        """Look at every open task next at `at`, except one in `due_every`, due at `due_at`."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE followups SET next_at = CASE WHEN task_id % ? = 0 THEN ? ELSE ? END",
+                (due_every, _iso(due_at), _iso(at)),
+            )
+
+    async def due_rows(self, now: datetime) -> int:
+        """A plain indexed read of every due row with its task: the baseline of a sweep."""
+        rows = await self._all(
+            "SELECT f.task_id, f.next_at, f.cycle, t.unit_id, t.deadline, t.recurrence, t.status"
+            " FROM followups f JOIN tasks t ON t.id = f.task_id WHERE f.next_at <= ?",
+            (_iso(now),),
+        )
+        return len(rows)

@@ -9,7 +9,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.directives import DirectiveQueries
-from storage.followups import DigestQueries, FollowupQueries
+from storage.followups import BenchQueries, DigestQueries, FollowupQueries
 from storage.mailbox import InboxRow, Incoming, MailboxQueries, OutboxRow, Outgoing
 from storage.migrate import upgrade
 from storage.nudges import NudgeQueries
@@ -39,6 +39,7 @@ class Store(
     MailboxQueries,
     FollowupQueries,
     DigestQueries,
+    BenchQueries,
 ):
     """All reads and writes of dondoc's data, over one aiosqlite connection."""
 
