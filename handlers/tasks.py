@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.dates import DateError, parse_date
 from bot.domain import Official
 from bot.progress import split_task_ref
@@ -17,7 +19,26 @@ async def list_tasks(svc: Services, req: Request, me: Official, args: str) -> li
         return await show_task(svc, req, me, args)
     tasks = by_urgency(await svc.store.tasks_of_units([me.unit_id]), svc.today())
     only = tasks[0].id if len(tasks) == 1 else None
-    return [say(svc, "tasks", task_id=only, tasks=tasks, unit_name=me.unit_name, today=svc.today())]
+    # A snooze ends at an hour; a mute or leave "until 15/1" covers that whole day.
+    quiet = [
+        (q.task_id, q.kind, q.until.astimezone(svc.tz) if q.until else None)
+        for q in await svc.store.quiet_periods([me.id], svc.now())
+    ]
+    quiet = [
+        (n, kind, until if kind == "snooze" or until is None else until - timedelta(seconds=1))
+        for n, kind, until in quiet
+    ]
+    return [
+        say(
+            svc,
+            "tasks",
+            task_id=only,
+            tasks=tasks,
+            unit_name=me.unit_name,
+            today=svc.today(),
+            quiet=quiet,
+        )
+    ]
 
 
 async def show_task(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:

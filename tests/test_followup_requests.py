@@ -165,3 +165,17 @@ async def test_two_sweepers_on_one_database_owe_each_message_once(
         assert sum(r.owed for r in results) == len(rows) > 0
         states = await one.nudge_states()
         assert len(states) == len(set(states))
+
+
+async def test_quiet_periods_show_in_the_task_list(
+    store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    svc = _svc(store, clock)
+    mai = roster["Huỳnh Ngọc Mai"]
+    task = await _task(store, clock, mai.unit_id, deadline=DEADLINE)
+    chat = Chat(svc, mai.id)
+    await chat.say(f"/nhaclai #{task} 3 ngày")
+    await chat.say("/tatnhac đến 15/12")
+    text = await chat.text("/nhiemvu")
+    assert f"⏰ Đã hoãn nhắc #{task} đến 08:00 ngày 26/11/2026" in text
+    assert "🔕 Nghỉ phép: tắt mọi tin nhắc đến hết ngày 15/12/2026" in text
