@@ -179,3 +179,24 @@ async def test_quiet_periods_show_in_the_task_list(
     text = await chat.text("/nhiemvu")
     assert f"⏰ Đã hoãn nhắc #{task} đến 08:00 ngày 26/11/2026" in text
     assert "🔕 Nghỉ phép: tắt mọi tin nhắc đến hết ngày 15/12/2026" in text
+
+
+async def test_coordinating_units_are_reminded_gently_and_never_escalated(
+    store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    svc = _svc(store, clock)
+    mai, hung = roster["Huỳnh Ngọc Mai"], roster["Trần Văn Hùng"]
+    await add_directive(
+        store, clock(), [NewTask(mai.unit_id, "coordinate", "Phối hợp", deadline=DEADLINE)]
+    )
+    day = date(2026, 12, 5)
+    while day < date(2027, 1, 15):
+        clock.set_local(day)
+        await sweep(svc)
+        day += timedelta(days=1)
+    kinds = [k for _, o, k, _, s in await store.nudge_states() if o == mai.id and s == "sent"]
+    assert "overdue" in kinds and not [k for k in kinds if k.startswith("escalate")]
+    assert "Nhắc phối hợp" in (await _owed_to(store, mai))[-1]
+    assert not await _owed_to(store, hung)
+    # Repeats every 6 working days, not 3.
+    assert len([k for k in kinds if k.startswith("overdue")]) <= 6
