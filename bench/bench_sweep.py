@@ -73,7 +73,8 @@ async def build(path: Path, size: int) -> None:
                 ),
                 CREATED,
             )
-        await store.schedule_all(NOW + timedelta(days=3), 100, NOW - timedelta(minutes=1))
+        # One task in 101 is due: ≈ 1 %, spread over every unit (101 and 1,000 share no factor).
+        await store.schedule_all(NOW + timedelta(days=3), 101, NOW - timedelta(minutes=1))
 
 
 async def measure(path: Path) -> dict[str, float]:

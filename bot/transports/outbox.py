@@ -82,8 +82,10 @@ class Pacer:
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
             await asyncio.sleep(at - now)
         async with self._turn:
-            for _ in range(2):  # the second time for a pause() that came meanwhile
-                await asyncio.sleep(max(0.0, self._next - loop.time()))
+            held = self._next - loop.time()
+            if held > INLINE_WAIT:  # paused by the platform: back to the outbox, not queued here
+                raise RetryLater("the platform asked to wait", held)
+            await asyncio.sleep(max(0.0, held))
             late = loop.time() - self._next
             keep = late < self._interval / 4
             self._next = (self._next if keep else loop.time()) + self._interval
