@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.followup.plan import TaskState
 from storage.base import StoreBase, _date, _iso
-from storage.records import _task_from_row
+from storage.records import _TASK_VIEW_SQL, _task_from_row
 
 _DUE_SQL = """
 SELECT t.id, t.directive_id, d.code, t.unit_id, u.name, t.role, t.text, t.deadline, t.status,
@@ -349,8 +349,6 @@ class DigestQueries(StoreBase):
         self, unit_ids: Sequence[int], today: date, week_end: date, limit: int = 10
     ) -> dict[str, tuple[int, list[Any]]]:
         """Overdue, due this week, blocked and unreported tasks: (count, first `limit`)."""
-        from storage.records import _TASK_VIEW_SQL
-
         if not unit_ids:
             return {}
         marks = ",".join("?" * len(unit_ids))
@@ -386,22 +384,13 @@ class DigestQueries(StoreBase):
             [*params, limit],
         )
         found: dict[str, tuple[int, list[Any]]] = {name: (0, []) for name in wheres}
-        views = (
-            {
-                v.id: v
-                for v in [
-                    _task_from_row(r)
-                    for r in await self._all(
-                        _TASK_VIEW_SQL + f" WHERE t.id IN ({','.join('?' * len(rows))})"
-                        if rows
-                        else "SELECT 1 WHERE 0",
-                        [r[1] for r in rows],
-                    )
-                ]
-            }
-            if rows
-            else {}
-        )
+        views: dict[int, Any] = {}
+        if rows:
+            marks = ",".join("?" * len(rows))
+            found_rows = await self._all(
+                _TASK_VIEW_SQL + f" WHERE t.id IN ({marks})", [r[1] for r in rows]
+            )
+            views = {v.id: v for v in map(_task_from_row, found_rows)}
         for tag, task_id, total in rows:
             found[tag] = (total, [*found[tag][1], views[task_id]])
         return found
