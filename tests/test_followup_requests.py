@@ -11,9 +11,9 @@ from bot.followup.rules import Rules
 from bot.roster import import_roster, load_roster
 from bot.services import Services
 from bot.sweep import sweep
-from bot.transports import Request
+from bot.transports import Reply, Request
 from handlers import dispatch
-from storage import NewTask, Store
+from storage import NewTask, Outgoing, Store
 from tests.conftest import EXAMPLES, TZ, Chat, Clock, add_directive
 
 DEADLINE = date(2026, 12, 4)  # a Friday; the 7-day nudge is due on Friday 27/11
@@ -132,6 +132,10 @@ async def test_digest_lists_what_needs_attention(
     )
     health = next(u.id for u in await store.units() if u.name == "Phòng Y tế")
     await _task(store, clock, health, code="2/KH", deadline=date(2026, 12, 2))
+    # Mai's chat refused the bot's latest message (403).
+    await store.enqueue([Outgoing("console", str(mai.id), Reply("…"), official_id=mai.id)], clock())
+    [row] = await store.claim_outgoing(["console"], clock(), timedelta(seconds=60), 10)
+    await store.outgoing_failed(row.id, "Forbidden: bot was blocked by the user", clock())
     clock.set_local(date(2026, 11, 30), hour=7)  # Monday, before the digest hour
     await sweep(svc)
     assert not [t for t in await _owed_to(store, hung) if "Tổng hợp tuần" in t]
@@ -141,6 +145,7 @@ async def test_digest_lists_what_needs_attention(
     assert "Quá hạn: 1" in digest and "Đến hạn trong tuần: 1" in digest
     assert "Vướng mắc: 1" in digest and "vướng kinh phí" in digest
     assert "Phòng Y tế" in digest.split("chưa có ai nhận tin")[1]
+    assert "Huỳnh Ngọc Mai (Phòng Văn hóa" in digest.split("không nhận được tin")[1]
     clock.now += timedelta(hours=2)
     await sweep(svc)  # once a week
     assert len([t for t in await _owed_to(store, hung) if "Tổng hợp tuần" in t]) == 1
