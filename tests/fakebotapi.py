@@ -619,6 +619,7 @@ def _strip_reply(message: JSONDict) -> JSONDict:
 # Telegram's flood limits, as `limits=True` enforces them.
 _SENDING = {"sendMessage", "sendDocument", "sendPhoto", "editMessageText"}
 _FLOOD_TOTAL = 30
+_FLOOD_WINDOW = 0.95
 _FLOOD_GAP = 0.95
 
 
@@ -636,8 +637,8 @@ class FakeBotApi:
     ) -> None:
         """Create the fake; ``bot_id`` is replaced by the numeric prefix of the token used.
 
-        ``limits`` enforces Telegram's flood limits on sending methods: at most 30 messages in
-        any second overall and one a second per chat (with 50 ms of slack for the network),
+        ``limits`` enforces Telegram's flood limits on sending methods: at most 30 messages a
+        second overall and one a second per chat (each with 50 ms of slack for the network),
         answering 429 with ``retry_after`` otherwise; ``latency`` delays every call by that
         many seconds, as a round trip to the real servers does.
         """
@@ -1100,11 +1101,13 @@ class FakeBotApi:
         except _ApiError as exc:
             return self._error_response(exc.status, exc.description, exc.parameters)
         name, handler = self._handlers.get(method.lower(), (method, None))
-        if self.latency:
-            await asyncio.sleep(self.latency)
         self.calls.append((name, params))
         self._notify()
-        if self.limits and name in _SENDING and (limited := self._flood(params)) is not None:
+        # Flood limits count a call when it arrives; the latency is the round trip after.
+        limited = self._flood(params) if self.limits and name in _SENDING else None
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if limited is not None:
             self.rate_limited += 1
             return self._error_response(
                 429, f"Too Many Requests: retry after {limited}", {"retry_after": limited}
@@ -1161,7 +1164,7 @@ class FakeBotApi:
     def _flood(self, params: JSONDict) -> int | None:
         """The retry_after to answer if this send breaks a flood limit, else None (recorded)."""
         now = asyncio.get_running_loop().time()
-        while self._recent and self._recent[0] <= now - 1.0:
+        while self._recent and self._recent[0] <= now - _FLOOD_WINDOW:
             self._recent.popleft()
         chat = params.get("chat_id")
         key = int(chat) if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit() else 0

@@ -67,8 +67,8 @@ class Pacer:
         self._chat_gap = chat_gap
         self._next = 0.0
         self._chat_next: dict[str, float] = {}
-        # Sends are let through one at a time on an even timeline; one late by more than a
-        # quarter interval (a stalled event loop) restarts it, so no burst follows a stall.
+        # Sends are let through one at a time on an even timeline; one late by more than half
+        # an interval (a stalled event loop) restarts it, so no burst follows a stall.
         self._turn = asyncio.Lock()
 
     async def wait(self, chat_id: str, bulk: bool) -> None:
@@ -87,7 +87,7 @@ class Pacer:
                 raise RetryLater("the platform asked to wait", held)
             await asyncio.sleep(max(0.0, held))
             late = loop.time() - self._next
-            keep = late < self._interval / 4
+            keep = late < self._interval / 2
             self._next = (self._next if keep else loop.time()) + self._interval
 
     def pause(self, seconds: float) -> None:
