@@ -29,6 +29,7 @@ test: lint
 bench: $(BIN)/dondoc
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_dispatch.py
 
 constraints: $(BIN)/dondoc
 	$(BIN)/pip install --quiet --upgrade -e '.[dev]'

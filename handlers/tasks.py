@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.dates import DateError, parse_date
 from bot.domain import Official, TaskView
@@ -70,10 +71,20 @@ async def _page(
         shown[0].directive_code if chosen.directive_ids and shown else ""
     )
     only = shown[0].id if len(ordered) == 1 else None
+    # A snooze ends at an hour; a mute or leave "until 15/1" covers that whole day.
+    quiet = [
+        (q.task_id, q.kind, q.until.astimezone(svc.tz) if q.until else None)
+        for q in await svc.store.quiet_periods([me.id], svc.now())
+    ]
+    quiet = [
+        (n, kind, until if kind == "snooze" or until is None else until - timedelta(seconds=1))
+        for n, kind, until in quiet
+    ]
     return [
         say(
             svc,
             "tasks",
+            quiet=quiet,
             task_id=only,
             buttons=tuple(buttons),
             edit_of=edit_of,

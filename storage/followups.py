@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.followup.plan import TaskState
 from storage.base import StoreBase, _date, _iso
-from storage.records import _task_from_row
+from storage.records import _TASK_VIEW_SQL, _task_from_row
 
 _DUE_SQL = """
 SELECT t.id, t.directive_id, d.code, t.unit_id, u.name, t.role, t.text, t.deadline, t.status,
@@ -349,8 +349,6 @@ class DigestQueries(StoreBase):
         self, unit_ids: Sequence[int], today: date, week_end: date, limit: int = 10
     ) -> dict[str, tuple[int, list[Any]]]:
         """Overdue, due this week, blocked and unreported tasks: (count, first `limit`)."""
-        from storage.records import _TASK_VIEW_SQL
-
         if not unit_ids:
             return {}
         marks = ",".join("?" * len(unit_ids))
@@ -386,22 +384,13 @@ class DigestQueries(StoreBase):
             [*params, limit],
         )
         found: dict[str, tuple[int, list[Any]]] = {name: (0, []) for name in wheres}
-        views = (
-            {
-                v.id: v
-                for v in [
-                    _task_from_row(r)
-                    for r in await self._all(
-                        _TASK_VIEW_SQL + f" WHERE t.id IN ({','.join('?' * len(rows))})"
-                        if rows
-                        else "SELECT 1 WHERE 0",
-                        [r[1] for r in rows],
-                    )
-                ]
-            }
-            if rows
-            else {}
-        )
+        views: dict[int, Any] = {}
+        if rows:
+            marks = ",".join("?" * len(rows))
+            found_rows = await self._all(
+                _TASK_VIEW_SQL + f" WHERE t.id IN ({marks})", [r[1] for r in rows]
+            )
+            views = {v.id: v for v in map(_task_from_row, found_rows)}
         for tag, task_id, total in rows:
             found[tag] = (total, [*found[tag][1], views[task_id]])
         return found
@@ -412,3 +401,24 @@ class DigestQueries(StoreBase):
         return [
             (r[0], json.loads(r[1]).get("text", ""), datetime.fromisoformat(r[2])) for r in rows
         ]
+
+
+class BenchQueries(StoreBase):
+    """Set-ups and plain reads that benchmarks measure the sweep against."""
+
+    async def schedule_all(self, at: datetime, due_every: int, due_at: datetime) -> None:
+        """Look at every open task next at `at`, except one in `due_every`, due at `due_at`."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE followups SET next_at = CASE WHEN task_id % ? = 0 THEN ? ELSE ? END",
+                (due_every, _iso(due_at), _iso(at)),
+            )
+
+    async def due_rows(self, now: datetime) -> int:
+        """A plain indexed read of every due row with its task: the baseline of a sweep."""
+        rows = await self._all(
+            "SELECT f.task_id, f.next_at, f.cycle, t.unit_id, t.deadline, t.recurrence, t.status"
+            " FROM followups f JOIN tasks t ON t.id = f.task_id WHERE f.next_at <= ?",
+            (_iso(now),),
+        )
+        return len(rows)

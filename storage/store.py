@@ -11,7 +11,7 @@ import aiosqlite
 
 from storage.dbfile import check_file
 from storage.directives import DirectiveQueries
-from storage.followups import DigestQueries, FollowupQueries
+from storage.followups import BenchQueries, DigestQueries, FollowupQueries
 from storage.mailbox import InboxRow, Incoming, MailboxQueries, OutboxRow, Outgoing
 from storage.migrate import upgrade
 from storage.nudges import NudgeQueries
@@ -43,6 +43,7 @@ class Store(
     FollowupQueries,
     DigestQueries,
     ReportQueries,
+    BenchQueries,
 ):
     """All reads and writes of dondoc's data, over one aiosqlite connection."""
 

@@ -38,6 +38,7 @@ webhooks, groups beyond a minimal chat object, media other than documents.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import html
@@ -615,6 +616,13 @@ def _strip_reply(message: JSONDict) -> JSONDict:
 # --------------------------------------------------------------------------- server
 
 
+# Telegram's flood limits, as `limits=True` enforces them.
+_SENDING = {"sendMessage", "sendDocument", "sendPhoto", "editMessageText"}
+_FLOOD_TOTAL = 30
+_FLOOD_WINDOW = 0.95
+_FLOOD_GAP = 0.95
+
+
 class FakeBotApi:
     """In-process fake of the Telegram Bot API, recording calls and serving injected updates."""
 
@@ -624,9 +632,22 @@ class FakeBotApi:
         bot_id: int = 123,
         username: str = "fake_test_bot",
         first_name: str = "Fake Bot",
+        limits: bool = False,
+        latency: float = 0.0,
     ) -> None:
-        """Create the fake; ``bot_id`` is replaced by the numeric prefix of the token used."""
+        """Create the fake; ``bot_id`` is replaced by the numeric prefix of the token used.
+
+        ``limits`` enforces Telegram's flood limits on sending methods: at most 30 messages a
+        second overall and one a second per chat (each with 50 ms of slack for the network),
+        answering 429 with ``retry_after`` otherwise; ``latency`` delays every call by that
+        many seconds, as a round trip to the real servers does.
+        """
         self.bot_id = bot_id
+        self.limits = limits
+        self.latency = latency
+        self.rate_limited = 0
+        self._recent: collections.deque[float] = collections.deque()
+        self._chat_last: dict[int, float] = {}
         self.username = username
         self.first_name = first_name
         self.sent: list[SentMessage] = []
@@ -1095,6 +1116,15 @@ class FakeBotApi:
         name, handler = self._handlers.get(method.lower(), (method, None))
         self.calls.append((name, params))
         self._notify()
+        # Flood limits count a call when it arrives; the latency is the round trip after.
+        limited = self._flood(params) if self.limits and name in _SENDING else None
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if limited is not None:
+            self.rate_limited += 1
+            return self._error_response(
+                429, f"Too Many Requests: retry after {limited}", {"retry_after": limited}
+            )
         failure = self._take_failure(name)
         if failure is not None:
             return self._error_response(failure.status, failure.description, failure.parameters)
@@ -1143,6 +1173,20 @@ class FakeBotApi:
             else:
                 params[key] = _decode_form_value(key, value)
         return params
+
+    def _flood(self, params: JSONDict) -> int | None:
+        """The retry_after to answer if this send breaks a flood limit, else None (recorded)."""
+        now = asyncio.get_running_loop().time()
+        while self._recent and self._recent[0] <= now - _FLOOD_WINDOW:
+            self._recent.popleft()
+        chat = params.get("chat_id")
+        key = int(chat) if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit() else 0
+        last = self._chat_last.get(key)
+        if len(self._recent) >= _FLOOD_TOTAL or (last is not None and now - last < _FLOOD_GAP):
+            return 1
+        self._recent.append(now)
+        self._chat_last[key] = now
+        return None
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method.lower())

@@ -11,9 +11,9 @@ from bot.followup.rules import Rules
 from bot.roster import import_roster, load_roster
 from bot.services import Services
 from bot.sweep import sweep
-from bot.transports import Request
+from bot.transports import Reply, Request
 from handlers import dispatch
-from storage import NewTask, Store
+from storage import NewTask, Outgoing, Store
 from tests.conftest import EXAMPLES, TZ, Chat, Clock, add_directive
 
 DEADLINE = date(2026, 12, 4)  # a Friday; the 7-day nudge is due on Friday 27/11
@@ -132,6 +132,10 @@ async def test_digest_lists_what_needs_attention(
     )
     health = next(u.id for u in await store.units() if u.name == "Phòng Y tế")
     await _task(store, clock, health, code="2/KH", deadline=date(2026, 12, 2))
+    # Mai's chat refused the bot's latest message (403).
+    await store.enqueue([Outgoing("console", str(mai.id), Reply("…"), official_id=mai.id)], clock())
+    [row] = await store.claim_outgoing(["console"], clock(), timedelta(seconds=60), 10)
+    await store.outgoing_failed(row.id, "Forbidden: bot was blocked by the user", clock())
     clock.set_local(date(2026, 11, 30), hour=7)  # Monday, before the digest hour
     await sweep(svc)
     assert not [t for t in await _owed_to(store, hung) if "Tổng hợp tuần" in t]
@@ -141,6 +145,7 @@ async def test_digest_lists_what_needs_attention(
     assert "Quá hạn: 1" in digest and "Đến hạn trong tuần: 1" in digest
     assert "Vướng mắc: 1" in digest and "vướng kinh phí" in digest
     assert "Phòng Y tế" in digest.split("chưa có ai nhận tin")[1]
+    assert "Huỳnh Ngọc Mai (Phòng Văn hóa" in digest.split("không nhận được tin")[1]
     clock.now += timedelta(hours=2)
     await sweep(svc)  # once a week
     assert len([t for t in await _owed_to(store, hung) if "Tổng hợp tuần" in t]) == 1
@@ -165,3 +170,38 @@ async def test_two_sweepers_on_one_database_owe_each_message_once(
         assert sum(r.owed for r in results) == len(rows) > 0
         states = await one.nudge_states()
         assert len(states) == len(set(states))
+
+
+async def test_quiet_periods_show_in_the_task_list(
+    store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    svc = _svc(store, clock)
+    mai = roster["Huỳnh Ngọc Mai"]
+    task = await _task(store, clock, mai.unit_id, deadline=DEADLINE)
+    chat = Chat(svc, mai.id)
+    await chat.say(f"/nhaclai #{task} 3 ngày")
+    await chat.say("/tatnhac đến 15/12")
+    text = await chat.text("/nhiemvu")
+    assert f"⏰ Đã hoãn nhắc #{task} đến 08:00 ngày 26/11/2026" in text
+    assert "🔕 Nghỉ phép: tắt mọi tin nhắc đến hết ngày 15/12/2026" in text
+
+
+async def test_coordinating_units_are_reminded_gently_and_never_escalated(
+    store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    svc = _svc(store, clock)
+    mai, hung = roster["Huỳnh Ngọc Mai"], roster["Trần Văn Hùng"]
+    await add_directive(
+        store, clock(), [NewTask(mai.unit_id, "coordinate", "Phối hợp", deadline=DEADLINE)]
+    )
+    day = date(2026, 12, 5)
+    while day < date(2027, 1, 15):
+        clock.set_local(day)
+        await sweep(svc)
+        day += timedelta(days=1)
+    kinds = [k for _, o, k, _, s in await store.nudge_states() if o == mai.id and s == "sent"]
+    assert "overdue" in kinds and not [k for k in kinds if k.startswith("escalate")]
+    assert "Nhắc phối hợp" in (await _owed_to(store, mai))[-1]
+    assert not await _owed_to(store, hung)
+    # Repeats every 6 working days, not 3.
+    assert len([k for k in kinds if k.startswith("overdue")]) <= 6

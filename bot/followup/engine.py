@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.domain import Recipient, TaskView
 from bot.followup.calendar import in_working_time
+from bot.followup.digest import owe_digests
 from bot.followup.plan import Engine, Owed, TaskState, plan_task
 from bot.services import Services
 from bot.transports.contract import Reply
@@ -65,8 +66,6 @@ def engine_of(svc: Services) -> Engine:
 
 async def sweep(svc: Services, now: datetime | None = None) -> SweepResult:
     """Owe everything due at `now` (default: the clock) that was not owed before."""
-    from bot.followup.digest import owe_digests  # the digest builds on this module
-
     now = now or svc.now()
     if not in_working_time(now, svc.rules, svc.tz):
         return SweepResult()  # what falls outside working time waits for the next morning
@@ -174,7 +173,7 @@ async def _batch(svc: Services, eng: Engine, now: datetime, audiences: _Audience
         for state in states:
             try:
                 plan = plan_task(state, now, eng)
-            except (ValueError, OverflowError):
+            except Exception:
                 # One bad row must not stop the follow-up of every task after it.
                 log.exception("planning task %s failed; trying again later", state.task.id)
                 plans.append(_Next(state.task.id, now + RETRY, state.cycle, state.cycle_since))

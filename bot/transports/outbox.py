@@ -69,6 +69,9 @@ class Pacer:
         self._chat_gap = chat_gap
         self._next = 0.0
         self._chat_next: dict[str, float] = {}
+        # Sends are let through one at a time on an even timeline; one late by more than half
+        # an interval (a stalled event loop) restarts it, so no burst follows a stall.
+        self._turn = asyncio.Lock()
 
     async def wait(self, chat_id: str, bulk: bool) -> None:
         """Sleep until this send may go."""
@@ -80,10 +83,14 @@ class Pacer:
             if len(self._chat_next) > 10_000:  # forget chats whose gap has long passed
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
             await asyncio.sleep(at - now)
-        now = loop.time()
-        slot = max(now, self._next)
-        self._next = slot + self._interval
-        await asyncio.sleep(slot - now)
+        async with self._turn:
+            held = self._next - loop.time()
+            if held > INLINE_WAIT:  # paused by the platform: back to the outbox, not queued here
+                raise RetryLater("the platform asked to wait", held)
+            await asyncio.sleep(max(0.0, held))
+            late = loop.time() - self._next
+            keep = late < self._interval / 2
+            self._next = (self._next if keep else loop.time()) + self._interval
 
     def pause(self, seconds: float) -> None:
         """Hold every send for `seconds` (the platform said to slow down)."""
