@@ -13,7 +13,7 @@ from datetime import datetime
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings
 from bot.services import Services, utc_now
@@ -24,11 +24,16 @@ from bot.transports.outbox import OutboxSender, Tally
 from bot.transports.telegram import TelegramTransport
 from bot.transports.webhook import listen_address, webhook_app
 from bot.transports.zalo import ZaloTransport
-from bot.transports.zaloapi import ZaloUnauthorized
+from bot.transports.zaloapi import ZaloError, ZaloUnauthorized
 from handlers import menu
 from storage import Store
 
 log = logging.getLogger(__name__)
+
+
+# Connecting at start is tried this often, waiting 1, 2, 4 … seconds in between.
+START_ATTEMPTS = 4
+START_BACKOFF = 1.0
 
 
 class ConfigError(RuntimeError):
@@ -78,10 +83,21 @@ async def _started(
     stack: AsyncExitStack, transports: dict[str, Transport], *, serve: bool = True
 ) -> None:
     for transport in transports.values():
-        try:
-            await transport.start(serve=serve)
-        except (InvalidToken, ZaloUnauthorized) as exc:
-            raise ConfigError(f"Token {transport.platform} bị từ chối: {exc}") from exc
+        for attempt in range(START_ATTEMPTS):
+            try:
+                await transport.start(serve=serve)
+                break
+            except (InvalidToken, ZaloUnauthorized) as exc:
+                raise ConfigError(f"Token {transport.platform} bị từ chối: {exc}") from exc
+            except (TelegramError, ZaloError, OSError) as exc:
+                # A network that is not up yet at boot: wait a little, then say what is wrong.
+                if attempt == START_ATTEMPTS - 1:
+                    raise ConfigError(
+                        f"Không kết nối được máy chủ {transport.platform} ({exc}). Kiểm tra mạng"
+                        " và DONDOC_TELEGRAM_API_URL / DONDOC_ZALO_API_URL."
+                    ) from exc
+                log.warning("%s not reachable (%s); trying again", transport.platform, exc)
+                await asyncio.sleep(START_BACKOFF * 2**attempt)
         stack.push_async_callback(transport.stop)
 
 

@@ -7,6 +7,7 @@ import asyncio
 import html
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -254,8 +255,11 @@ async def run_cli(argv: Sequence[str], settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `dondoc` command."""
     args = _parser().parse_args(argv)
+    # Read before the settings, so that a failure to read them can be logged at that level too.
+    level = os.environ.get("DONDOC_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=level if level in ("DEBUG", "INFO", "WARNING", "ERROR") else "INFO",
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
@@ -278,4 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"Lỗi: {exc}")
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the last line of defence: one sentence, the details in the log
+        logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
+        _err(
+            f"Lỗi không mong đợi ({type(exc).__name__}); chạy lại với mức log DEBUG để xem chi tiết."
+        )
+        return 1
     return 2
