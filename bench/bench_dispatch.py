@@ -42,9 +42,9 @@ async def _owe(store: Store) -> Services:
     for u in range(UNITS):
         unit, _ = await store.upsert_unit(f"Phòng {u}", f"phong {u}", None)
         for n in range(PER_UNIT):
-            await store.upsert_official(
-                unit.id, f"Cán bộ {u}-{n}", "member", 1_000_000 + u * PER_UNIT + n, None, None
-            )
+            official = await store.add_official(unit.id, f"Cán bộ {u}-{n}", "member")
+            chat = str(1_000_000 + u * PER_UNIT + n)
+            await store.link_identity(official, "telegram", chat, SWEEP_AT)
         await store.add_directive(
             NewDirective(
                 f"k{u}",
