@@ -50,13 +50,15 @@ async def seed(store: Store, path: Path, tasks: int, notes: int) -> None:
         district, _ = await store.upsert_unit(
             f"Ủy ban nhân dân huyện Mẫu {d}", f"huyện mẫu {d}", province.id
         )
-        await store.upsert_official(district.id, f"Lãnh đạo {d}", "leader", 900 + d, None, None)
+        leader = await store.add_official(district.id, f"Lãnh đạo {d}", "leader")
+        await store.link_identity(leader, "telegram", str(900 + d), NOW)
         members = [district.id]
         for n in range(UNITS_PER_DISTRICT):
             unit, _ = await store.upsert_unit(f"Phòng {n} huyện {d}", f"p {n} h {d}", district.id)
             # Every seventh unit has nobody who pressed /start.
-            telegram = None if n % 7 == 0 else 10_000 + d * 100 + n
-            await store.upsert_official(unit.id, f"Cán bộ {d}.{n}", "member", telegram, None, None)
+            member = await store.add_official(unit.id, f"Cán bộ {d}.{n}", "member")
+            if n % 7:
+                await store.link_identity(member, "telegram", str(10_000 + d * 100 + n), NOW)
             members.append(unit.id)
         units.append(members)
     directives = 100

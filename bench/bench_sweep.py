@@ -51,9 +51,8 @@ async def build(path: Path, size: int) -> None:
         for u in range(UNITS):
             unit, _ = await store.upsert_unit(f"Phòng {u}", f"phong {u}", None)
             for k in range(2):
-                await store.upsert_official(
-                    unit.id, f"Cán bộ {u}-{k}", "member", 1_000_000 + 2 * u + k, None, None
-                )
+                member = await store.add_official(unit.id, f"Cán bộ {u}-{k}", "member")
+                await store.link_identity(member, "telegram", str(1_000_000 + 2 * u + k), NOW)
             units.append(unit.id)
         for start in range(0, size, CHUNK):
             tasks = [_task(n, units[n % UNITS]) for n in range(start, min(size, start + CHUNK))]
