@@ -11,7 +11,7 @@ $(BIN)/dondoc: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-.PHONY: demo run test lint bench constraints
+.PHONY: demo run test lint bench bench-long constraints
 demo: $(BIN)/dondoc
 	$(BIN)/dondoc demo
 
@@ -30,6 +30,12 @@ bench: $(BIN)/dondoc
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_dispatch.py
+	$(BIN)/python bench/bench_report.py
+
+# Minutes, not seconds: 10,000 fuzzed updates and 30 kills of the running bot.
+bench-long: $(BIN)/dondoc
+	$(BIN)/python bench/bench_fuzz.py
+	$(BIN)/python scripts/faults.py --kills 30
 
 constraints: $(BIN)/dondoc
 	$(BIN)/pip install --quiet --upgrade -e '.[dev]'
