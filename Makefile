@@ -30,6 +30,7 @@ bench: $(BIN)/dondoc
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_dispatch.py
+	$(BIN)/python bench/bench_chat.py
 
 constraints: $(BIN)/dondoc
 	$(BIN)/pip install --quiet --upgrade -e '.[dev]'

@@ -1,13 +1,15 @@
 """Chat speed: dondoc beside a bare python-telegram-bot echo bot, against one fake Bot API.
 
 The fake enforces Telegram's flood limits (30 messages in any second, one a second per chat;
-429 otherwise) for both bots. Each bot is fed, in turn:
-1. a burst of updates from 200 users: answers accepted by the fake per second;
-2. 25 updates a second, round robin over the users: latency from the moment an update was
-   due in the fake's queue to the moment its answer reached the fake (p50, p99);
-and dondoc alone, over a province of 100,000 tasks, a /trogiup sent while a leader's /tonghop
-over everything runs, and while the sweep runs (the delay of its answer).
-Everything runs in this one process, on one event loop.
+429 otherwise) for both bots, with no added latency. Each bot is fed, in turn:
+1. a burst of updates from 200 users (/nhiemvu, /capnhat #N, /trogiup for dondoc; text for
+   the echo): updates handled per second (dondoc: marked handled in its inbox, answers owed;
+   echo: its handler returned, answer accepted or refused) and answers accepted per second;
+2. 25 updates a second, round robin over the users, three runs of 8 s: latency from the
+   moment an update was due in the fake's queue to the moment its answer reached the fake;
+and dondoc alone, over a province of 100,000 tasks, the delay of a /trogiup sent while a
+leader's /tonghop over the whole province runs, and while the sweep of a working morning runs.
+Everything runs in this one process, on one event loop, one bot at a time.
 Usage: python bench/bench_chat.py [--burst N] [--tasks N] [--notes N]
 """
 
@@ -47,8 +49,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 USERS = 200
 FIRST_USER = 500_000
 OFFERED = 25.0  # updates a second in the latency run
-# Before any nudge of the sample directives is due: the start-up sweep sends nothing.
-SAMPLE_NOW = datetime(2026, 11, 20, 2, tzinfo=UTC)
+# 19:00, after working hours: the sweep owes nothing, so chat has the bot to itself.
+SAMPLE_NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 # The province: 10 districts of 30 units, 100 directives. At 00:30 the sweep owes nothing
 # (before the nudge hour); at 10:00 it owes what is due.
 PROVINCE_NIGHT = datetime(2026, 12, 9, 17, 30, tzinfo=UTC)
@@ -101,6 +103,7 @@ class Sample:
     limited: int = 0
     p50: float = 0.0
     p99: float = 0.0
+    p99_worst: float = 0.0
 
 
 async def _quiet(fake: TimedFake, want: int, quiet: float, limit: float) -> None:
@@ -160,6 +163,22 @@ async def offered(fake: TimedFake, texts: Sequence[tuple[int, str]], rate: float
         cuts = statistics.quantiles(waits, n=100)
         sample.p50, sample.p99 = statistics.median(waits), cuts[98]
     return sample
+
+
+async def offered_thrice(fake: TimedFake, texts: Sequence[tuple[int, str]], rate: float) -> Sample:
+    """Three runs of `offered` on the same bot: the median p50 and p99, and the worst p99."""
+    runs = []
+    for n in range(3):
+        runs.append(await offered(fake, texts[n::3], rate))
+        await asyncio.sleep(1.1)
+    return Sample(
+        answered=sum(r.answered for r in runs),
+        sent=sum(r.sent for r in runs),
+        limited=sum(r.limited for r in runs),
+        p50=statistics.median(r.p50 for r in runs),
+        p99=statistics.median(r.p99 for r in runs),
+        p99_worst=max(r.p99 for r in runs),
+    )
 
 
 async def one_answer(fake: TimedFake, user: int, text: str, limit: float = 60.0) -> float:
@@ -376,17 +395,20 @@ async def side_by_side(fake: TimedFake, folder: Path, count: int) -> None:
     """Burst and offered load for dondoc and the echo bot, one after the other."""
     db = folder / "sample.db"
     users = await sample_db(db)
-    texts = {"dondoc": dondoc_texts(users, count), "echo": echo_texts(users, count)}
+    per_run = int(OFFERED * 8)
+    total = max(count, per_run * 3)
+    texts = {"dondoc": dondoc_texts(users, total), "echo": echo_texts(users, total)}
     runners: dict[str, Runner] = {
         "dondoc": lambda f: dondoc(f, db, lambda: SAMPLE_NOW),
         "echo": echo,
     }
-    bursts = await _each(fake, runners, lambda name, handled: burst(fake, handled, texts[name]))
-    per_second = int(OFFERED * 8)
+    bursts = await _each(
+        fake, runners, lambda name, handled: burst(fake, handled, texts[name][:count])
+    )
     steady = await _each(
         fake,
         runners,
-        lambda name, _: offered(fake, texts[name][:per_second], OFFERED),
+        lambda name, _: offered_thrice(fake, texts[name][: per_run * 3], OFFERED),
     )
     d, e = bursts["dondoc"], bursts["echo"]
     print(f"burst of {count} updates from {USERS} users, the fake enforcing 30/s and 1/s per chat")
@@ -402,14 +424,14 @@ async def side_by_side(fake: TimedFake, folder: Path, count: int) -> None:
         "all, 0×429",
         f"echo {e.accepted_rate:.1f}/s ({e.answered}/{e.sent}, {e.limited}×429)",
     )
-    _show("ratio dondoc / echo", f"{d.rate / e.rate:6.2f}", "≥ 0.5", "1.0 (echo)")
+    _show("handled/s, ratio dondoc / echo", f"{d.rate / e.rate:6.2f}", "≥ 0.5", "")
     d, e = steady["dondoc"], steady["echo"]
-    print(f"{OFFERED:.0f} updates/s offered for 8 s ({per_second} updates), round robin")
+    print(f"{OFFERED:.0f} updates/s offered for 8 s ({per_run} updates), three runs, round robin")
     _show(
-        "dondoc: latency p50 / p99",
-        f"{d.p50 * 1000:.0f} / {d.p99 * 1000:.0f} ms",
+        "dondoc: p50 / p99 (median), worst p99",
+        f"{d.p50 * 1000:.0f} / {d.p99 * 1000:.0f} ms, {d.p99_worst * 1000:.0f} ms",
         "p99 < 50 ms",
-        f"echo {e.p50 * 1000:.0f} / {e.p99 * 1000:.0f} ms",
+        f"echo {e.p50 * 1000:.0f} / {e.p99 * 1000:.0f} ms, {e.p99_worst * 1000:.0f} ms",
     )
     _show(
         "answered, 429s",
@@ -467,7 +489,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--burst", type=int, default=400)
     parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--notes", type=int, default=1_000_000)
+    # 1,000,000 notes (the issue's size) take minutes to build: notes go in through triggers.
+    parser.add_argument("--notes", type=int, default=100_000)
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)  # the echo bot's 429s are expected
     fake = TimedFake()
