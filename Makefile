@@ -31,6 +31,7 @@ bench: $(BIN)/dondoc
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_dispatch.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_chat.py
 
 # Minutes, not seconds: 10,000 fuzzed updates and 30 kills of the running bot.
 bench-long: $(BIN)/dondoc
