@@ -1,0 +1,261 @@
+"""PostgreSQL behind the aiosqlite-shaped connection the query mixins use, and the SQL rewrite.
+
+The mixins write SQLite's dialect; `translate` turns the few SQLite-isms they use into
+PostgreSQL's, so each query is written once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Generator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+
+from storage.base import _IN_TRANSACTION
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the rewrite needs to know of the tables: keys, and which have an `id` or `rowid`."""
+
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+_CATALOG_SQL = """
+SELECT c.relname, a.attname, COALESCE(a.attnum = ANY (k.indkey), false)
+FROM pg_class c
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_index k ON k.indrelid = c.oid AND k.indisprimary
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+ORDER BY c.relname, a.attnum
+"""
+
+
+async def read_catalog(conn: asyncpg.Connection) -> Catalog:
+    """The tables of the current schema, their columns and primary keys."""
+    keys: dict[str, list[str]] = {}
+    columns: dict[str, list[str]] = {}
+    for table, column, in_key in await conn.fetch(_CATALOG_SQL):
+        columns.setdefault(table, []).append(column)
+        if in_key:
+            keys.setdefault(table, []).append(column)
+    return Catalog(
+        keys={t: tuple(c) for t, c in keys.items()},
+        columns={t: tuple(c) for t, c in columns.items()},
+    )
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A statement in PostgreSQL's dialect; `returns_id` when RETURNING id was added."""
+
+    sql: str
+    returns_id: bool
+
+
+_INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)", re.I)
+_COLUMNS = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+\w+\s*\(([^)]*)\)", re.I)
+_JSON_EXTRACT = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", re.I)
+# SQLite's `a IS b` for values other than NULL is PostgreSQL's IS [NOT] DISTINCT FROM.
+_IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
+_IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
+_CHAR = re.compile(r"\bchar\(", re.I)
+
+
+def translate(sql: str, catalog: Catalog) -> Translated:
+    """Rewrite one SQLite statement for PostgreSQL."""
+    text = _outside_strings(sql, _rewrite_code)
+    returns_id = False
+    insert = _INSERT.match(text)
+    if insert:
+        verb, table = (insert.group(1) or "").upper(), insert.group(2)
+        text = _INSERT.sub(f"INSERT INTO {table}", text, count=1)
+        if verb == "IGNORE":
+            text += " ON CONFLICT DO NOTHING"
+        elif verb == "REPLACE":
+            text += _upsert(text, table, catalog)
+        if "RETURNING" not in text.upper() and "id" in catalog.columns.get(table, ()):
+            text += " RETURNING id"
+            returns_id = True
+    return Translated(_placeholders(text), returns_id)
+
+
+def _rewrite_code(code: str) -> str:
+    code = _JSON_EXTRACT.sub(r"(\1::jsonb ->> '\2')", code)
+    code = _IS_NOT.sub("IS DISTINCT FROM ", code)
+    code = _IS.sub("IS NOT DISTINCT FROM ", code)
+    return _CHAR.sub("chr(", code)
+
+
+def _upsert(text: str, table: str, catalog: Catalog) -> str:
+    key = catalog.keys.get(table, ())
+    found = _COLUMNS.match(text)
+    if not key or not found:
+        raise ValueError(f"INSERT OR REPLACE INTO {table} needs its columns and a primary key")
+    columns = [c.strip() for c in found.group(1).split(",")]
+    sets = [f"{c} = EXCLUDED.{c}" for c in columns if c not in key]
+    if "rowid" in catalog.columns.get(table, ()):
+        sets.append("rowid = DEFAULT")  # a replaced row is a new row in SQLite
+    action = "DO UPDATE SET " + ", ".join(sets) if sets else "DO NOTHING"
+    return f" ON CONFLICT ({', '.join(key)}) {action}"
+
+
+def _outside_strings(sql: str, rewrite: Any) -> str:
+    # String literals are kept as they are; only the code between them is rewritten.
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    return "".join(p if i % 2 else rewrite(p) for i, p in enumerate(parts))
+
+
+def _placeholders(sql: str) -> str:
+    counter = iter(range(1, 10_000))
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    return "".join(
+        p if i % 2 else re.sub(r"\?", lambda _: f"${next(counter)}", p) for i, p in enumerate(parts)
+    )
+
+
+class PgCursor:
+    """The rows and counts of one statement, shaped like aiosqlite's cursor."""
+
+    def __init__(self, rows: Sequence[Any], rowcount: int, lastrowid: int | None) -> None:
+        self._rows = list(rows)
+        self._next = 0
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    async def fetchone(self) -> Any:
+        """The next row, or None."""
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    async def fetchall(self) -> list[Any]:
+        """The rows not fetched yet."""
+        rest, self._next = self._rows[self._next :], len(self._rows)
+        return rest
+
+    async def __aenter__(self) -> PgCursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class _Executing:
+    """What `execute` returns: awaited, or used with `async with`, like aiosqlite's."""
+
+    def __init__(self, run: Any) -> None:
+        self._run = run
+
+    def __await__(self) -> Generator[Any, None, PgCursor]:
+        return self._run.__await__()
+
+    async def __aenter__(self) -> PgCursor:
+        cursor: PgCursor = await self._run
+        return cursor
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+@asynccontextmanager
+async def _as_sqlite_errors() -> AsyncIterator[None]:
+    # Callers catch the DB-API errors sqlite3 raises (a constraint another process broke
+    # meanwhile, a database gone away); PostgreSQL's are raised as the same classes.
+    try:
+        yield
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise sqlite3.IntegrityError(str(exc)) from exc
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        raise sqlite3.OperationalError(f"PostgreSQL: {exc}") from exc
+
+
+def _count(status: str | None) -> int:
+    # "INSERT 0 3", "UPDATE 2", "DELETE 0", "SELECT 5": the last number.
+    last = (status or "").rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else -1
+
+
+class PgConnection:
+    """One asyncpg connection with aiosqlite's API: execute, executemany, commit, rollback.
+
+    As with sqlite3, a transaction begins by itself at the first statement inside the Store's
+    `_transaction()` and ends at commit() or rollback(); statements outside one autocommit.
+    """
+
+    _CACHE = 512
+
+    def __init__(self, conn: asyncpg.Connection, catalog: Catalog) -> None:
+        self.raw = conn
+        self.catalog = catalog
+        self._open = False
+        # asyncpg runs one operation at a time per connection; tasks take turns, as they do
+        # on aiosqlite's single thread.
+        self._turn = asyncio.Lock()
+        self._prepared: OrderedDict[str, tuple[Any, bool]] = OrderedDict()
+
+    def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Executing:
+        """Run one statement; awaitable, or an async context manager yielding the cursor."""
+        return _Executing(self._execute(sql, tuple(parameters or ())))
+
+    async def _execute(self, sql: str, params: tuple[Any, ...]) -> PgCursor:
+        async with self._turn, _as_sqlite_errors():
+            await self._begin_if_needed()
+            stmt, returns_id = await self._statement(sql)
+            rows = await stmt.fetch(*params)
+            status = stmt.get_statusmsg()
+        lastrowid = int(rows[-1][0]) if returns_id and rows else None
+        return PgCursor(rows, _count(status), lastrowid)
+
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> None:
+        """Run one statement once per parameter tuple."""
+        batch = [tuple(p) for p in parameters]
+        if not batch:
+            return
+        async with self._turn, _as_sqlite_errors():
+            await self._begin_if_needed()
+            stmt, _ = await self._statement(sql)
+            await stmt.executemany(batch)
+
+    async def commit(self) -> None:
+        """End the open transaction, keeping its writes."""
+        async with self._turn:
+            if self._open:
+                self._open = False
+                await self.raw.execute("COMMIT")
+
+    async def rollback(self) -> None:
+        """End the open transaction, dropping its writes."""
+        async with self._turn:
+            if self._open:
+                self._open = False
+                await self.raw.execute("ROLLBACK")
+
+    async def close(self) -> None:
+        """Close the connection (an open transaction is rolled back by the server)."""
+        await self.raw.close()
+
+    async def _begin_if_needed(self) -> None:
+        if _IN_TRANSACTION.get() and not self._open:
+            await self.raw.execute("BEGIN")
+            self._open = True
+
+    async def _statement(self, sql: str) -> tuple[Any, bool]:
+        found = self._prepared.get(sql)
+        if found is not None:
+            self._prepared.move_to_end(sql)
+            return found
+        translated = translate(sql, self.catalog)
+        stmt = await self.raw.prepare(translated.sql)
+        self._prepared[sql] = (stmt, translated.returns_id)
+        if len(self._prepared) > self._CACHE:
+            self._prepared.popitem(last=False)
+        return stmt, translated.returns_id
