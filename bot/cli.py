@@ -36,12 +36,16 @@ from bot.reports.command import report_command
 from bot.roster import RosterError, apply_plan, load_roster, plan_roster
 from messages import render
 from storage import Store
+from storage.dburl import database_of
 from storage.migrate import DatabaseRefused
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dondoc", description="Đôn đốc nhiệm vụ qua chat.")
-    parser.add_argument("--db", type=Path, help="tệp SQLite (mặc định: DONDOC_DB hoặc dondoc.db)")
+    parser.add_argument(
+        "--db",
+        help="tệp SQLite hoặc postgresql://… (mặc định: DONDOC_DB hoặc dondoc.db)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="chạy bot (Telegram, Zalo hoặc cả hai; long polling)")
     run.add_argument(
@@ -248,7 +252,7 @@ async def run_cli(argv: Sequence[str], settings: Settings) -> int:
     """Parse `argv` and carry it out with `settings` (for callers already in an event loop)."""
     args = _parser().parse_args(argv)
     if args.db is not None:
-        settings = settings.model_copy(update={"db": args.db})
+        settings = settings.model_copy(update={"db": database_of(args.db)})
     return await run_command(args, settings)
 
 
@@ -265,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
         if args.db is not None:
-            settings = settings.model_copy(update={"db": args.db})
+            settings = settings.model_copy(update={"db": database_of(args.db)})
         return asyncio.run(run_command(args, settings))
     except ValidationError as exc:
         _err(f"Cấu hình không hợp lệ: {exc}")

@@ -71,7 +71,7 @@ _CHAR = re.compile(r"\bchar\(", re.I)
 
 def translate(sql: str, catalog: Catalog) -> Translated:
     """Rewrite one SQLite statement for PostgreSQL."""
-    text = _outside_strings(sql, _rewrite_code)
+    text = _outside_strings(_JSON_EXTRACT.sub(r"(\1::jsonb ->> '\2')", sql), _rewrite_code)
     returns_id = False
     insert = _INSERT.match(text)
     if insert:
@@ -88,7 +88,6 @@ def translate(sql: str, catalog: Catalog) -> Translated:
 
 
 def _rewrite_code(code: str) -> str:
-    code = _JSON_EXTRACT.sub(r"(\1::jsonb ->> '\2')", code)
     code = _IS_NOT.sub("IS DISTINCT FROM ", code)
     code = _IS.sub("IS NOT DISTINCT FROM ", code)
     return _CHAR.sub("chr(", code)

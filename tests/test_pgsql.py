@@ -1,0 +1,53 @@
+"""The rewrite of the queries' SQLite dialect for PostgreSQL (no server needed)."""
+
+from __future__ import annotations
+
+from storage.pgconn import Catalog, translate
+
+CATALOG = Catalog(
+    keys={"message_links": ("platform", "chat_id", "message_id"), "inbox": ("id",)},
+    columns={
+        "message_links": ("rowid", "platform", "chat_id", "message_id", "outbox_id"),
+        "inbox": ("id", "platform", "key"),
+        "nudges": ("task_id", "kind"),
+    },
+)
+
+
+def test_placeholders_are_numbered_outside_string_literals() -> None:
+    out = translate("SELECT '?' , x FROM t WHERE a = ? AND b IN (?, ?)", CATALOG)
+    assert out.sql == "SELECT '?' , x FROM t WHERE a = $1 AND b IN ($2, $3)"
+    assert not out.returns_id
+
+
+def test_insert_or_ignore_does_nothing_on_conflict_and_returns_the_id() -> None:
+    out = translate("INSERT OR IGNORE INTO inbox (platform, key) VALUES (?, ?)", CATALOG)
+    assert out.sql == (
+        "INSERT INTO inbox (platform, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id"
+    )
+    assert out.returns_id
+    assert "RETURNING" not in translate("INSERT INTO nudges (task_id) VALUES (?)", CATALOG).sql
+
+
+def test_insert_or_replace_updates_the_row_with_that_key() -> None:
+    out = translate(
+        "INSERT OR REPLACE INTO message_links (platform, chat_id, message_id, outbox_id)"
+        " VALUES (?, ?, ?, ?)",
+        CATALOG,
+    )
+    assert out.sql.endswith(
+        "ON CONFLICT (platform, chat_id, message_id)"
+        " DO UPDATE SET outbox_id = EXCLUDED.outbox_id, rowid = DEFAULT"
+    )
+
+
+def test_json_is_and_char_become_postgresql() -> None:
+    out = translate(
+        "SELECT json_extract(request, '$.text') FROM inbox"
+        " WHERE a IS b AND c IS NOT d AND e IS NULL AND f IS NOT NULL AND g = char(1)",
+        CATALOG,
+    )
+    assert out.sql == (
+        "SELECT (request::jsonb ->> 'text') FROM inbox WHERE a IS NOT DISTINCT FROM b"
+        " AND c IS DISTINCT FROM d AND e IS NULL AND f IS NOT NULL AND g = chr(1)"
+    )
