@@ -10,7 +10,7 @@ from pathlib import Path
 import aiosqlite
 import asyncpg
 
-from storage.dbfile import check_file
+from storage.dbfile import check_file, read_version
 from storage.dburl import database_of, shown
 from storage.directives import DirectiveQueries
 from storage.followups import BenchQueries, DigestQueries, FollowupQueries
@@ -19,6 +19,7 @@ from storage.migrate import DatabaseRefused, upgrade
 from storage.nudges import NudgeQueries
 from storage.org import OrgQueries
 from storage.pgconn import PgConnection, read_catalog
+from storage.pgmigrate import schema_version
 from storage.pgmigrate import upgrade as pg_upgrade
 from storage.progress import ProgressQueries
 from storage.records import NewDirective, NewTask, ParentRef, PendingImport, Revision
@@ -93,6 +94,28 @@ class Store(
             yield cls(db)
         finally:
             await db.close()
+
+
+async def stored_version(db: Path | str) -> int | None:
+    """The schema version of a database, read without writing; None when there is none yet.
+
+    Raises DatabaseRefused for what Store.open would refuse.
+    """
+    target = database_of(db)
+    if isinstance(target, Path):
+        return await asyncio.to_thread(_file_version, target)
+    conn = await connect_postgres(target)
+    try:
+        return await schema_version(conn)
+    finally:
+        await conn.close()
+
+
+def _file_version(path: Path) -> int | None:
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    check_file(path)
+    return read_version(path)
 
 
 async def connect_postgres(url: str) -> asyncpg.Connection:
