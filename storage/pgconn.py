@@ -10,8 +10,7 @@ import asyncio
 import re
 import sqlite3
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Generator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,10 +53,12 @@ async def read_catalog(conn: asyncpg.Connection) -> Catalog:
 
 @dataclass(frozen=True)
 class Translated:
-    """A statement in PostgreSQL's dialect; `returns_id` when RETURNING id was added."""
+    """A statement in PostgreSQL's dialect; `returns_id` when RETURNING id was added, `writes`
+    for INSERT, UPDATE and DELETE (whose rows fetched are the rows written)."""
 
     sql: str
     returns_id: bool
+    writes: bool
 
 
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)", re.I)
@@ -67,10 +68,15 @@ _JSON_EXTRACT = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", 
 _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _CHAR = re.compile(r"\bchar\(", re.I)
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
 
 
 def translate(sql: str, catalog: Catalog) -> Translated:
-    """Rewrite one SQLite statement for PostgreSQL."""
+    """Rewrite one SQLite statement for PostgreSQL.
+
+    Every INSERT, UPDATE and DELETE returns a row per row it wrote (its id where the table has
+    one), so the rows fetched give the cursor's rowcount and lastrowid.
+    """
     text = _outside_strings(_JSON_EXTRACT.sub(r"(\1::jsonb ->> '\2')", sql), _rewrite_code)
     returns_id = False
     insert = _INSERT.match(text)
@@ -84,7 +90,9 @@ def translate(sql: str, catalog: Catalog) -> Translated:
         if "RETURNING" not in text.upper() and "id" in catalog.columns.get(table, ()):
             text += " RETURNING id"
             returns_id = True
-    return Translated(_placeholders(text), returns_id)
+    if _WRITE.match(text) and "RETURNING" not in text.upper():
+        text += " RETURNING 1"
+    return Translated(_placeholders(text), returns_id, bool(_WRITE.match(text)))
 
 
 def _rewrite_code(code: str) -> str:
@@ -165,22 +173,12 @@ class _Executing:
         return None
 
 
-@asynccontextmanager
-async def _as_sqlite_errors() -> AsyncIterator[None]:
+def _as_sqlite_error(exc: Exception) -> sqlite3.Error:
     # Callers catch the DB-API errors sqlite3 raises (a constraint another process broke
     # meanwhile, a database gone away); PostgreSQL's are raised as the same classes.
-    try:
-        yield
-    except asyncpg.IntegrityConstraintViolationError as exc:
-        raise sqlite3.IntegrityError(str(exc)) from exc
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-        raise sqlite3.OperationalError(f"PostgreSQL: {exc}") from exc
-
-
-def _count(status: str | None) -> int:
-    # "INSERT 0 3", "UPDATE 2", "DELETE 0", "SELECT 5": the last number.
-    last = (status or "").rsplit(" ", 1)[-1]
-    return int(last) if last.isdigit() else -1
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+        return sqlite3.IntegrityError(str(exc))
+    return sqlite3.OperationalError(f"PostgreSQL: {exc}")
 
 
 class PgConnection:
@@ -199,30 +197,35 @@ class PgConnection:
         # asyncpg runs one operation at a time per connection; tasks take turns, as they do
         # on aiosqlite's single thread.
         self._turn = asyncio.Lock()
-        self._prepared: OrderedDict[str, tuple[Any, bool]] = OrderedDict()
+        self._cache: OrderedDict[str, Translated] = OrderedDict()
 
     def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Executing:
         """Run one statement; awaitable, or an async context manager yielding the cursor."""
         return _Executing(self._execute(sql, tuple(parameters or ())))
 
     async def _execute(self, sql: str, params: tuple[Any, ...]) -> PgCursor:
-        async with self._turn, _as_sqlite_errors():
-            await self._begin_if_needed()
-            stmt, returns_id = await self._statement(sql)
-            rows = await stmt.fetch(*params)
-            status = stmt.get_statusmsg()
-        lastrowid = int(rows[-1][0]) if returns_id and rows else None
-        return PgCursor(rows, _count(status), lastrowid)
+        statement = self._translated(sql)
+        async with self._turn:
+            try:
+                await self._begin_if_needed()
+                rows = await self.raw.fetch(statement.sql, *params)
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                raise _as_sqlite_error(exc) from exc
+        lastrowid = int(rows[-1][0]) if statement.returns_id and rows else None
+        return PgCursor(rows, len(rows) if statement.writes else -1, lastrowid)
 
     async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> None:
         """Run one statement once per parameter tuple."""
         batch = [tuple(p) for p in parameters]
         if not batch:
             return
-        async with self._turn, _as_sqlite_errors():
-            await self._begin_if_needed()
-            stmt, _ = await self._statement(sql)
-            await stmt.executemany(batch)
+        statement = self._translated(sql)
+        async with self._turn:
+            try:
+                await self._begin_if_needed()
+                await self.raw.executemany(statement.sql, batch)
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                raise _as_sqlite_error(exc) from exc
 
     async def commit(self) -> None:
         """End the open transaction, keeping its writes."""
@@ -247,14 +250,10 @@ class PgConnection:
             await self.raw.execute("BEGIN")
             self._open = True
 
-    async def _statement(self, sql: str) -> tuple[Any, bool]:
-        found = self._prepared.get(sql)
-        if found is not None:
-            self._prepared.move_to_end(sql)
-            return found
-        translated = translate(sql, self.catalog)
-        stmt = await self.raw.prepare(translated.sql)
-        self._prepared[sql] = (stmt, translated.returns_id)
-        if len(self._prepared) > self._CACHE:
-            self._prepared.popitem(last=False)
-        return stmt, translated.returns_id
+    def _translated(self, sql: str) -> Translated:
+        found = self._cache.get(sql)
+        if found is None:
+            found = self._cache[sql] = translate(sql, self.catalog)
+            if len(self._cache) > self._CACHE:
+                self._cache.popitem(last=False)
+        return found

@@ -122,7 +122,8 @@ async def connect_postgres(url: str) -> asyncpg.Connection:
     """A connection to the PostgreSQL database at `url`; DatabaseRefused, in one sentence, if
     the server cannot be reached or refuses us."""
     try:
-        return await asyncpg.connect(url, timeout=10)
+        # The queries are a few hundred distinct statements: asyncpg keeps each one prepared.
+        return await asyncpg.connect(url, timeout=10, statement_cache_size=1024)
     except (TimeoutError, OSError, asyncpg.PostgresError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise DatabaseRefused(

@@ -26,7 +26,14 @@ def test_insert_or_ignore_does_nothing_on_conflict_and_returns_the_id() -> None:
         "INSERT INTO inbox (platform, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id"
     )
     assert out.returns_id
-    assert "RETURNING" not in translate("INSERT INTO nudges (task_id) VALUES (?)", CATALOG).sql
+    other = translate("INSERT INTO nudges (task_id) VALUES (?)", CATALOG)
+    assert other.sql.endswith("VALUES ($1) RETURNING 1") and other.writes and not other.returns_id
+
+
+def test_updates_and_deletes_return_a_row_per_row_written() -> None:
+    out = translate("UPDATE inbox SET key = ? WHERE id = ?", CATALOG)
+    assert out.sql == "UPDATE inbox SET key = $1 WHERE id = $2 RETURNING 1" and out.writes
+    assert not translate("SELECT 1", CATALOG).writes
 
 
 def test_insert_or_replace_updates_the_row_with_that_key() -> None:
@@ -37,7 +44,7 @@ def test_insert_or_replace_updates_the_row_with_that_key() -> None:
     )
     assert out.sql.endswith(
         "ON CONFLICT (platform, chat_id, message_id)"
-        " DO UPDATE SET outbox_id = EXCLUDED.outbox_id, rowid = DEFAULT"
+        " DO UPDATE SET outbox_id = EXCLUDED.outbox_id, rowid = DEFAULT RETURNING 1"
     )
 
 
