@@ -68,6 +68,8 @@ _JSON_EXTRACT = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", 
 _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _CHAR = re.compile(r"\bchar\(", re.I)
+_BEGIN_IMMEDIATE = re.compile(r"^\s*BEGIN\s+IMMEDIATE\b", re.I)
+_WRITER_LOCK = 0x646F6E646F6377  # "dondocw"
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
 
 
@@ -83,10 +85,16 @@ def translate(sql: str, catalog: Catalog) -> Translated:
     if insert:
         verb, table = (insert.group(1) or "").upper(), insert.group(2)
         text = _INSERT.sub(f"INSERT INTO {table}", text, count=1)
-        if verb == "IGNORE":
-            text += " ON CONFLICT DO NOTHING"
-        elif verb == "REPLACE":
-            text += _upsert(text, table, catalog)
+        if verb:
+            conflict = (
+                " ON CONFLICT DO NOTHING" if verb == "IGNORE" else _upsert(text, table, catalog)
+            )
+            # ON CONFLICT goes before the statement's own RETURNING clause, if it has one.
+            found = re.search(r"\sRETURNING\s", text, re.I)
+            if found:
+                text = text[: found.start()] + conflict + text[found.start() :]
+            else:
+                text += conflict
         if "RETURNING" not in text.upper() and "id" in catalog.columns.get(table, ()):
             text += " RETURNING id"
             returns_id = True
@@ -203,7 +211,21 @@ class PgConnection:
         """Run one statement; awaitable, or an async context manager yielding the cursor."""
         return _Executing(self._execute(sql, tuple(parameters or ())))
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on the connection."""
+        return self._open
+
+    async def execute_fetchall(
+        self, sql: str, parameters: Iterable[Any] | None = None
+    ) -> list[Any]:
+        """Run one statement and return all its rows."""
+        return await (await self._execute(sql, tuple(parameters or ()))).fetchall()
+
     async def _execute(self, sql: str, params: tuple[Any, ...]) -> PgCursor:
+        if _BEGIN_IMMEDIATE.match(sql):
+            await self._begin_immediate()
+            return PgCursor([], -1, None)
         statement = self._translated(sql)
         async with self._turn:
             try:
@@ -244,6 +266,15 @@ class PgConnection:
     async def close(self) -> None:
         """Close the connection (an open transaction is rolled back by the server)."""
         await self.raw.close()
+
+    async def _begin_immediate(self) -> None:
+        # SQLite's BEGIN IMMEDIATE makes writers across processes take turns; replicas take
+        # turns on one advisory lock, held until the transaction ends.
+        async with self._turn:
+            if not self._open:
+                await self.raw.execute("BEGIN")
+                self._open = True
+            await self.raw.execute("SELECT pg_advisory_xact_lock($1)", _WRITER_LOCK)
 
     async def _begin_if_needed(self) -> None:
         if _IN_TRANSACTION.get() and not self._open:

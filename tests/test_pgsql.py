@@ -58,3 +58,14 @@ def test_json_is_and_char_become_postgresql() -> None:
         "SELECT (request::jsonb ->> 'text') FROM inbox WHERE a IS NOT DISTINCT FROM b"
         " AND c IS DISTINCT FROM d AND e IS NULL AND f IS NOT NULL AND g = chr(1)"
     )
+
+
+def test_on_conflict_goes_before_the_statements_own_returning() -> None:
+    out = translate(
+        "INSERT OR IGNORE INTO nudges (task_id, kind) VALUES (?, ?), (?, ?) RETURNING task_id",
+        CATALOG,
+    )
+    assert out.sql == (
+        "INSERT INTO nudges (task_id, kind) VALUES ($1, $2), ($3, $4)"
+        " ON CONFLICT DO NOTHING RETURNING task_id"
+    )
