@@ -10,7 +10,7 @@ import asyncio
 import re
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,8 @@ class Translated:
     sql: str
     returns_id: bool
     writes: bool
+    # For :name parameters, the names in the order of their $n.
+    names: tuple[str, ...] = ()
 
 
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)", re.I)
@@ -68,6 +70,12 @@ _JSON_EXTRACT = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", 
 _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _CHAR = re.compile(r"\bchar\(", re.I)
+# The queries pass id lists as JSON arrays: json_each(?) reads them as a table of values.
+_JSON_EACH = re.compile(r"\bjson_each\(([^()]*)\)", re.I)
+# date(instant, '+420 minutes'): the day at an offset; julianday(x) - julianday(y): days.
+_DATE = re.compile(r"\bdate\(([\w.:]+),\s*([\w.:]+)\)", re.I)
+_JULIANDAY = re.compile(r"\bjulianday\(([\w.:]+)\)", re.I)
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _BEGIN_IMMEDIATE = re.compile(r"^\s*BEGIN\s+IMMEDIATE\b", re.I)
 _WRITER_LOCK = 0x646F6E646F6377  # "dondocw"
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
@@ -100,10 +108,29 @@ def translate(sql: str, catalog: Catalog) -> Translated:
             returns_id = True
     if _WRITE.match(text) and "RETURNING" not in text.upper():
         text += " RETURNING 1"
-    return Translated(_placeholders(text), returns_id, bool(_WRITE.match(text)))
+    names: list[str] = []
+    if _NAMED.search(_outside_strings(text, lambda code: code)):
+        text = _outside_strings(text, lambda code: _NAMED.sub(lambda m: _number(m, names), code))
+    return Translated(_placeholders(text), returns_id, bool(_WRITE.match(text)), tuple(names))
+
+
+def _number(match: re.Match[str], names: list[str]) -> str:
+    name = match.group(1)
+    if name not in names:
+        names.append(name)
+    return f"${names.index(name) + 1}"
 
 
 def _rewrite_code(code: str) -> str:
+    code = _JSON_EACH.sub(
+        r"(SELECT e::bigint AS value FROM jsonb_array_elements_text((\1)::text::jsonb) AS e) AS json_each",
+        code,
+    )
+    code = _DATE.sub(
+        r"to_char(((\1)::text::timestamptz + (\2)::text::interval) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+        code,
+    )
+    code = _JULIANDAY.sub(r"((\1)::text::date - DATE '2000-01-01')", code)
     code = _IS_NOT.sub("IS DISTINCT FROM ", code)
     code = _IS.sub("IS NOT DISTINCT FROM ", code)
     return _CHAR.sub("chr(", code)
@@ -207,8 +234,13 @@ class PgConnection:
         self._turn = asyncio.Lock()
         self._cache: OrderedDict[str, Translated] = OrderedDict()
 
-    def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Executing:
+    def execute(
+        self, sql: str, parameters: Iterable[Any] | Mapping[str, Any] | None = None
+    ) -> _Executing:
         """Run one statement; awaitable, or an async context manager yielding the cursor."""
+        if isinstance(parameters, Mapping):
+            names = self._translated(sql).names
+            return _Executing(self._execute(sql, tuple(parameters[n] for n in names)))
         return _Executing(self._execute(sql, tuple(parameters or ())))
 
     @property

@@ -151,8 +151,6 @@ async def test_the_whole_loop(running: Running) -> None:
         assert task.status is TaskStatus.DONE
         assert await store.update_count(draft) == 3
 
-    if isinstance(running.settings.db, str):
-        pytest.xfail("the report queries (storage/reports.py) are not ported to PostgreSQL yet")
     summary = await running.ask(TRI, "/tonghop")
     assert "412/KH-UBND" in summary
     assert "✅ xong đúng hạn 1" in summary

@@ -69,3 +69,16 @@ def test_on_conflict_goes_before_the_statements_own_returning() -> None:
         "INSERT INTO nudges (task_id, kind) VALUES ($1, $2), ($3, $4)"
         " ON CONFLICT DO NOTHING RETURNING task_id"
     )
+
+
+def test_named_parameters_id_lists_and_day_arithmetic() -> None:
+    out = translate(
+        "SELECT 1 FROM tasks t WHERE t.unit_id IN (SELECT value FROM json_each(:units))"
+        " AND date(t.done_at, :offset) <= :as_of"
+        " AND CAST(julianday(:as_of) - julianday(t.deadline) AS INTEGER) > 0",
+        CATALOG,
+    )
+    assert out.names == ("units", "offset", "as_of")
+    assert "jsonb_array_elements_text(($1)::text::jsonb)" in out.sql
+    assert "to_char(((t.done_at)::text::timestamptz + ($2)::text::interval)" in out.sql
+    assert "(($3)::text::date - DATE '2000-01-01') - ((t.deadline)::text::date" in out.sql
