@@ -10,7 +10,7 @@ import asyncio
 import re
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,9 +225,15 @@ class PgConnection:
 
     _CACHE = 512
 
-    def __init__(self, conn: asyncpg.Connection, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        conn: asyncpg.Connection,
+        catalog: Catalog,
+        reconnect: Callable[[], Awaitable[asyncpg.Connection]] | None = None,
+    ) -> None:
         self.raw = conn
         self.catalog = catalog
+        self._reconnect = reconnect
         self._open = False
         # asyncpg runs one operation at a time per connection; tasks take turns, as they do
         # on aiosqlite's single thread.
@@ -293,22 +299,29 @@ class PgConnection:
         async with self._turn:
             if self._open:
                 self._open = False
-                await self.raw.execute("ROLLBACK")
+                if not self.raw.is_closed():  # a lost connection rolled back on its own
+                    await self.raw.execute("ROLLBACK")
 
     async def close(self) -> None:
         """Close the connection (an open transaction is rolled back by the server)."""
-        await self.raw.close()
+        if not self.raw.is_closed():
+            await self.raw.close()
 
     async def _begin_immediate(self) -> None:
         # SQLite's BEGIN IMMEDIATE makes writers across processes take turns; replicas take
         # turns on one advisory lock, held until the transaction ends.
         async with self._turn:
+            await self._begin_if_needed()
             if not self._open:
                 await self.raw.execute("BEGIN")
                 self._open = True
             await self.raw.execute("SELECT pg_advisory_xact_lock($1)", _WRITER_LOCK)
 
     async def _begin_if_needed(self) -> None:
+        # A server restart or a network cut fails the statement that meets it; the next one,
+        # outside a transaction, gets a new connection.
+        if self.raw.is_closed() and not self._open and self._reconnect is not None:
+            self.raw = await self._reconnect()
         if _IN_TRANSACTION.get() and not self._open:
             await self.raw.execute("BEGIN")
             self._open = True

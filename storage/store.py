@@ -73,11 +73,13 @@ class Store(
     @asynccontextmanager
     async def _open_postgres(cls, url: str) -> AsyncIterator[Store]:
         conn = await connect_postgres(url)
+        db: PgConnection | None = None
         try:
             await pg_upgrade(conn)
-            yield cls(PgConnection(conn, await read_catalog(conn)), postgres=True)
+            db = PgConnection(conn, await read_catalog(conn), lambda: connect_postgres(url))
+            yield cls(db, postgres=True)
         finally:
-            await conn.close()
+            await (db.close() if db is not None else conn.close())
 
     @classmethod
     @asynccontextmanager

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import sqlite3
+
 import asyncpg
 import pytest
 
@@ -87,3 +91,19 @@ async def test_an_unreachable_server_is_one_sentence() -> None:
         async with Store.open("postgresql://dondoc:secret@127.0.0.1:1/x"):
             pass
     assert "secret" not in str(caught.value)
+
+
+async def test_a_lost_connection_is_opened_again() -> None:
+    async with pg_schema() as url, Store.open(url) as store:
+        await store.upsert_unit("Phòng Nội vụ", "phong noi vu", None)
+        [pid] = await store._one("SELECT pg_backend_pid()")  # noqa: SLF001
+        admin = await asyncpg.connect(url)
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        await asyncio.sleep(0.1)
+        # A loss seen in time costs nothing; one met by a statement fails that statement only.
+        with contextlib.suppress(sqlite3.OperationalError):
+            await store.units()
+        assert [u.name for u in await store.units()] == ["Phòng Nội vụ"]
