@@ -11,7 +11,7 @@ $(BIN)/dondoc: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-.PHONY: demo run test lint bench bench-long constraints
+.PHONY: demo run test lint bench bench-long bench-pg constraints
 demo: $(BIN)/dondoc
 	$(BIN)/dondoc demo
 
@@ -37,6 +37,11 @@ bench: $(BIN)/dondoc
 bench-long: $(BIN)/dondoc
 	$(BIN)/python bench/bench_fuzz.py
 	$(BIN)/python scripts/faults.py --kills 30
+
+# PostgreSQL against SQLite, on a throwaway server: `make bench-pg`.
+bench-pg: $(BIN)/dondoc
+	dir=$$(mktemp -d /tmp/dondoc-pg.XXXXXX); trap '.ci/pg-stop "$$dir"' EXIT; \
+	eval "$$(.ci/pg-start "$$dir")"; DONDOC_TEST_PG=$$DONDOC_TEST_PG $(BIN)/python bench/bench_pg.py
 
 constraints: $(BIN)/dondoc
 	$(BIN)/pip install --quiet --upgrade -e '.[dev]'

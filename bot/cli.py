@@ -36,12 +36,18 @@ from bot.reports.command import report_command
 from bot.roster import RosterError, apply_plan, load_roster, plan_roster
 from messages import render
 from storage import Store
-from storage.migrate import DatabaseRefused
+from storage.dbcopy import copy_database
+from storage.dburl import database_of, is_postgres, shown
+from storage.migrate import DatabaseRefused, latest_version
+from storage.store import stored_version
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dondoc", description="Đôn đốc nhiệm vụ qua chat.")
-    parser.add_argument("--db", type=Path, help="tệp SQLite (mặc định: DONDOC_DB hoặc dondoc.db)")
+    parser.add_argument(
+        "--db",
+        help="tệp SQLite hoặc postgresql://… (mặc định: DONDOC_DB hoặc dondoc.db)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="chạy bot (Telegram, Zalo hoặc cả hai; long polling)")
     run.add_argument(
@@ -64,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     alias = org.add_parser("alias", help="thêm tên gọi khác cho một đơn vị")
     alias.add_argument("alias", help='tên viết tắt, ví dụ "P. KT-HT"')
     alias.add_argument("unit", help='tên đơn vị trong danh sách, ví dụ "Phòng Kinh tế và Hạ tầng"')
+    db = sub.add_parser("db", help="cơ sở dữ liệu: nâng cấp, kiểm tra, sao chép").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("migrate", help="nâng cấp cơ sở dữ liệu lên phiên bản của dondoc này")
+    db.add_parser("check", help="cho biết phiên bản cơ sở dữ liệu, không ghi gì")
+    copy = db.add_parser("copy", help="chép mọi dữ liệu từ SQLite sang PostgreSQL trống")
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///dondoc.db")
+    copy.add_argument("--to", dest="target", required=True, help="postgresql://…")
     directive = sub.add_parser("directive", help="văn bản chỉ đạo").add_subparsers(
         dest="directive_command", required=True
     )
@@ -121,6 +135,8 @@ async def run_command(args: argparse.Namespace, settings: Settings) -> int:
                 k: getattr(args, k) for k in ("directive", "unit", "period", "docx", "xlsx", "png")
             }
             return await report_command(services(settings, store), **options, out=_out)
+    if args.command == "db":
+        return await _db_command(args, settings)
     if args.command == "org" and args.org_command == "alias":
         return await _org_alias(args.alias, args.unit, settings)
     if args.command == "org" and args.org_command == "invite":
@@ -227,6 +243,43 @@ async def _directive_import(path: Path, yes: bool, settings: Settings) -> int:
     return 0
 
 
+async def _db_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.db_command == "migrate":
+        async with Store.open(settings.db):
+            pass
+        version = await stored_version(settings.db)
+        _out(f"Cơ sở dữ liệu {shown(settings.db)} ở phiên bản {version}, phiên bản mới nhất.")
+        return 0
+    if args.db_command == "check":
+        found = await stored_version(settings.db)
+        latest = latest_version()
+        where = shown(settings.db)
+        if found is None:
+            _out(f"{where}: chưa có cơ sở dữ liệu dondoc; `dondoc db migrate` sẽ tạo mới.")
+            return 1
+        if found < latest:
+            _out(
+                f"{where}: phiên bản {found}, dondoc này dùng {latest}; "
+                "chạy `dondoc db migrate` để nâng cấp."
+            )
+            return 1
+        _out(f"{where}: phiên bản {found}, đúng phiên bản dondoc này dùng.")
+        return 0
+    source, target = database_of(args.source), args.target
+    if not isinstance(source, Path):
+        _err("Lỗi: --from phải là tệp SQLite (sqlite:///dondoc.db hoặc đường dẫn tệp).")
+        return 2
+    if not is_postgres(target):
+        _err("Lỗi: --to phải là postgresql://người_dùng@máy:cổng/tên_csdl.")
+        return 2
+    counts = await copy_database(source, target)
+    _out(
+        f"Đã chép {sum(counts.values())} dòng của {len(counts)} bảng từ {source} sang "
+        f"{shown(target)}; mã số giữ nguyên."
+    )
+    return 0
+
+
 def _ask(prompt: str) -> str:
     try:
         return input(prompt)
@@ -248,7 +301,7 @@ async def run_cli(argv: Sequence[str], settings: Settings) -> int:
     """Parse `argv` and carry it out with `settings` (for callers already in an event loop)."""
     args = _parser().parse_args(argv)
     if args.db is not None:
-        settings = settings.model_copy(update={"db": args.db})
+        settings = settings.model_copy(update={"db": database_of(args.db)})
     return await run_command(args, settings)
 
 
@@ -265,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
         if args.db is not None:
-            settings = settings.model_copy(update={"db": args.db})
+            settings = settings.model_copy(update={"db": database_of(args.db)})
         return asyncio.run(run_command(args, settings))
     except ValidationError as exc:
         _err(f"Cấu hình không hợp lệ: {exc}")

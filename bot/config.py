@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.followup.rules import Rules
+from storage.dburl import database_of
 
 
 class Settings(BaseSettings):
@@ -23,7 +24,8 @@ class Settings(BaseSettings):
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
     # The bot's @username, for the t.me links `dondoc org invite` prints.
     telegram_bot_username: str | None = None
-    db: Path = Path("dondoc.db")
+    # A SQLite file (a path or sqlite:///path) or a postgresql://user@host:port/name URL.
+    db: Path | str = Path("dondoc.db")
     tz: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"
     nudge_days: list[int] = Field(default_factory=lambda: [7, 3, 1])
@@ -54,6 +56,11 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("db")
+    @classmethod
+    def _database(cls, value: Path | str) -> Path | str:
+        return database_of(value)
 
     @field_validator("telegram_api_url", "zalo_api_url")
     @classmethod

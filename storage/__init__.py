@@ -1,4 +1,4 @@
-"""The only place with SQL: the Store over aiosqlite and its migrations."""
+"""The only place with SQL: the Store over SQLite (aiosqlite) or PostgreSQL (asyncpg), and its migrations."""
 
 from storage.store import (
     InboxRow,

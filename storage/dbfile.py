@@ -26,7 +26,7 @@ def check_file(path: Path) -> None:
     if size == 0:
         return  # SQLite treats an empty file as an empty database
     _check_header(path, header, size)
-    version = _read_version(path)
+    version = read_version(path)
     if version > latest_version():
         raise DatabaseTooNew(
             f"Cơ sở dữ liệu {path} có phiên bản {version}, mới hơn phiên bản dondoc này dùng "
@@ -69,7 +69,8 @@ def _check_header(path: Path, header: bytes, size: int) -> None:
         raise _corrupt(path, "bị cắt cụt")
 
 
-def _read_version(path: Path) -> int:
+def read_version(path: Path) -> int:
+    """The schema version of a SQLite dondoc database, read without writing (checked first)."""
     # immutable=1 opens without creating -wal/-shm files; when a -wal file exists (another
     # process has the database open) a plain read-only open reads it as well.
     wal = path.with_name(path.name + "-wal").exists()

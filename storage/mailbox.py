@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.transports.contract import OutFile, Reply
 from storage.base import StoreBase, _iso
+
+# How long an update being handled belongs to one replica (PostgreSQL only).
+INBOX_LEASE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -110,14 +113,39 @@ class MailboxQueries(StoreBase):
         return added
 
     async def unhandled(self, platforms: Sequence[str], limit: int = 100) -> list[InboxRow]:
-        """Stored updates not yet handled, oldest first."""
+        """Stored updates not yet handled, oldest first.
+
+        On PostgreSQL, where several replicas read one inbox, the rows are claimed: leased to
+        this replica for INBOX_LEASE, so another takes them only if this one died meanwhile.
+        """
         marks = ",".join("?" * len(platforms))
+        if self._claim:
+            return await self._claim_updates(marks, platforms, limit)
         rows = await self._all(
             "SELECT id, platform, chat_id, request FROM inbox"
             f" WHERE state = 'new' AND platform IN ({marks}) ORDER BY id LIMIT ?",
             (*platforms, limit),
         )
         return [InboxRow(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    async def _claim_updates(
+        self, marks: str, platforms: Sequence[str], limit: int
+    ) -> list[InboxRow]:
+        # A lease is about real time (a replica's death), not the clock the handlers see.
+        now = datetime.now(UTC)
+        async with self._transaction() as db:
+            rows = await (
+                await db.execute(
+                    "UPDATE inbox SET lease_until = ? WHERE id IN (SELECT id FROM inbox"
+                    f" WHERE state = 'new' AND platform IN ({marks})"
+                    " AND (lease_until IS NULL OR lease_until <= ?)"
+                    f" ORDER BY id LIMIT ?{self._claim}) RETURNING id, platform, chat_id, request",
+                    (_iso(now + INBOX_LEASE), *platforms, _iso(now), limit),
+                )
+            ).fetchall()
+        return [
+            InboxRow(r[0], r[1], r[2], json.loads(r[3])) for r in sorted(rows, key=lambda r: r[0])
+        ]
 
     async def finish_update(
         self, inbox_id: int, outgoing: Sequence[Outgoing], now: datetime
@@ -212,7 +240,7 @@ class MailboxQueries(StoreBase):
                 "SELECT id, platform, chat_id, official_id, reply, attempts, pieces_sent, bulk"
                 f" FROM outbox WHERE state IN ('pending', 'sending') AND platform IN ({marks})"
                 " AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-                " ORDER BY bulk, due_at, id LIMIT ?",
+                f" ORDER BY bulk, due_at, id LIMIT ?{self._claim}",
                 (*platforms, moment, moment, limit),
             ) as cur:
                 rows = list(await cur.fetchall())

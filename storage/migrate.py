@@ -19,18 +19,22 @@ class DatabaseTooNew(DatabaseRefused):
     """The database was written by a newer dondoc than this one."""
 
 
-def migrations() -> list[tuple[int, str]]:
-    """The numbered SQL scripts shipped in storage/migrations, in order."""
+def migration_files(engine: str = "sqlite") -> dict[str, str]:
+    """The SQL scripts for one engine by file name: storage/migrations (SQLite) or its pg/."""
     folder = resources.files("storage") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            found.append((int(entry.name.split("_", 1)[0]), entry.read_text("utf-8")))
-    return sorted(found)
+    if engine == "postgres":
+        folder = folder / "pg"
+    return {e.name: e.read_text("utf-8") for e in folder.iterdir() if e.name.endswith(".sql")}
+
+
+def migrations(engine: str = "sqlite") -> list[tuple[int, str]]:
+    """The numbered SQL scripts for one engine, in order."""
+    files = migration_files(engine)
+    return sorted((int(name.split("_", 1)[0]), sql) for name, sql in files.items())
 
 
 def latest_version() -> int:
-    """The schema version this code writes."""
+    """The schema version this code writes (the same for both engines: a test checks it)."""
     scripts = migrations()
     return scripts[-1][0] if scripts else 0
 

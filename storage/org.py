@@ -8,10 +8,8 @@ from datetime import datetime
 from itertools import groupby
 from typing import Literal, cast
 
-import aiosqlite
-
 from bot.domain import Identity, Official, OfficialRole, Recipient, Unit
-from storage.base import StoreBase, _iso
+from storage.base import Connection, StoreBase, _iso
 from storage.records import (
     _IDENTITY_SQL,
     _OFFICIAL_SQL,
@@ -53,7 +51,7 @@ class OrgQueries(StoreBase):
         """The ids of a unit and all units below it."""
         rows = await self._all(
             """WITH RECURSIVE sub(id) AS (
-                   SELECT ? UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
+                   SELECT CAST(? AS BIGINT) UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
                SELECT id FROM sub""",
             (unit_id,),
         )
@@ -213,7 +211,7 @@ class OrgQueries(StoreBase):
             for person in people:
                 if person.official_id is not None:
                     await db.execute(
-                        "UPDATE officials SET name = name || char(0) || id WHERE id = ?",
+                        "UPDATE officials SET name = name || char(1) || id WHERE id = ?",
                         (person.official_id,),
                     )
             for person in people:
@@ -335,7 +333,7 @@ def invite_hash(code: str) -> str:
 
 
 async def _link(
-    db: aiosqlite.Connection, official_id: int, platform: str, external_id: str, now: datetime
+    db: Connection, official_id: int, platform: str, external_id: str, now: datetime
 ) -> Change:
     cur = await db.execute(
         "SELECT official_id FROM identities WHERE platform = ? AND external_id = ?",
@@ -358,7 +356,7 @@ async def _link(
     return "changed" if replaced else "added"
 
 
-async def _write_units(db: aiosqlite.Connection, units: Sequence[RosterUnit]) -> dict[str, int]:
+async def _write_units(db: Connection, units: Sequence[RosterUnit]) -> dict[str, int]:
     cur = await db.execute("SELECT key, id, parent_id FROM units")
     existing = {row[0]: (row[1], row[2]) for row in await cur.fetchall()}
     ids: dict[str, int] = {}

@@ -96,10 +96,10 @@ class DirectiveLink:
 
 
 # A note in the period counts as this cycle's report (until reporting cycles are stored).
-_REPORTED_NOW = "coalesce(t.last_update_at >= :start_at, 0)"
+_REPORTED_NOW = "CASE WHEN t.last_update_at >= :start_at THEN 1 ELSE 0 END"
 _REPORTED_THEN = (
-    "EXISTS (SELECT 1 FROM updates WHERE task_id = t.id"
-    " AND created_at >= :start_at AND created_at <= :end_at)"
+    "CASE WHEN EXISTS (SELECT 1 FROM updates WHERE task_id = t.id"
+    " AND created_at >= :start_at AND created_at <= :end_at) THEN 1 ELSE 0 END"
 )
 # A note reports a blocker by its status or in the officials' usual words; the trigger in
 # migrations/0003_reports.sql applies the same rule as notes arrive.
@@ -139,24 +139,25 @@ past AS (
 ), t0 AS (
     SELECT past.id, past.directive_id, past.unit_id, past.deadline, past.role, past.text,
            past.recurrence, past.parent_task_id, past.done_at, past.last_id, past.reported,
-           coalesce({_BLOCKED}, 0) AS noted_blocked, past.percent, past.notes
+           CASE WHEN {_BLOCKED} THEN 1 ELSE 0 END AS noted_blocked, past.percent, past.notes
     FROM past LEFT JOIN updates lu ON lu.id = past.last_id
 )"""
 
 _CLASSIFIED = """
 , t1 AS (
-    SELECT t0.*, coalesce(done_at <= :end_at, 0) AS done FROM t0
+    SELECT t0.*, CASE WHEN done_at <= :end_at THEN 1 ELSE 0 END AS done FROM t0
 ), c AS (
     SELECT t1.*,
-           CASE WHEN done THEN CASE WHEN deadline IS NULL
+           CASE WHEN done = 1 THEN CASE WHEN deadline IS NULL
                     OR date(done_at, :offset) <= deadline THEN 'done_on_time' ELSE 'done_late' END
                 WHEN deadline < :as_of THEN 'overdue'
-                WHEN reported THEN 'in_progress' ELSE 'no_report' END AS standing,
-           (NOT done AND noted_blocked) AS blocked,
-           CASE WHEN NOT done AND deadline < :as_of
+                WHEN reported = 1 THEN 'in_progress' ELSE 'no_report' END AS standing,
+           CASE WHEN done = 0 AND noted_blocked = 1 THEN 1 ELSE 0 END AS blocked,
+           CASE WHEN done = 0 AND deadline < :as_of
                 THEN CAST(julianday(:as_of) - julianday(deadline) AS INTEGER) ELSE 0 END
                AS days_overdue,
-           coalesce(NOT done AND deadline >= :as_of AND deadline <= :soon, 0) AS due_soon
+           CASE WHEN done = 0 AND deadline >= :as_of AND deadline <= :soon THEN 1 ELSE 0 END
+               AS due_soon
     FROM t1
 )
 """
@@ -164,10 +165,13 @@ _CLASSIFIED = """
 _COUNTS_SQL = (
     _CLASSIFIED
     + """
-SELECT directive_id, unit_id, COUNT(*), SUM(standing = 'done_on_time'),
-       SUM(standing = 'done_late'), SUM(standing = 'overdue'), SUM(standing = 'in_progress'),
-       SUM(standing = 'no_report'), SUM(due_soon), SUM(blocked),
-       SUM(standing = 'overdue' OR blocked)
+SELECT directive_id, unit_id, COUNT(*),
+       SUM(CASE WHEN standing = 'done_on_time' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN standing = 'done_late' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN standing = 'overdue' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN standing = 'in_progress' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN standing = 'no_report' THEN 1 ELSE 0 END), SUM(due_soon), SUM(blocked),
+       SUM(CASE WHEN standing = 'overdue' OR blocked = 1 THEN 1 ELSE 0 END)
 FROM c GROUP BY directive_id, unit_id
 """
 )
@@ -177,7 +181,7 @@ _ROW_SQL = (
     + f"""
 SELECT c.id, c.directive_id, d.code, c.unit_id, u.name, c.role, c.text, c.deadline,
        c.recurrence, c.parent_task_id, c.standing, c.blocked, c.days_overdue,
-       CASE WHEN c.done THEN 100 ELSE c.percent END, lu.text, lu.created_at, c.notes,
+       CASE WHEN c.done = 1 THEN 100 ELSE c.percent END, lu.text, lu.created_at, c.notes,
        {_EVIDENCE}
 FROM c JOIN directives d ON d.id = c.directive_id JOIN units u ON u.id = c.unit_id
 LEFT JOIN updates lu ON lu.id = c.last_id
@@ -189,21 +193,24 @@ LEFT JOIN updates lu ON lu.id = c.last_id
 # plain condition, so no classification is worked out twice per row.
 _NOW_COUNTS = f"""
 SELECT t.directive_id, t.unit_id, COUNT(*),
-       SUM(CASE WHEN t.status = 'done' THEN t.deadline IS NULL
-                OR coalesce(date(t.done_at, :offset) <= t.deadline, 1) ELSE 0 END),
-       SUM(t.status = 'done'),
-       SUM(t.status != 'done' AND t.deadline < :as_of),
-       SUM(t.status != 'done' AND coalesce(t.deadline >= :as_of, 1) AND {_REPORTED_NOW}),
-       SUM(t.status != 'done' AND t.deadline >= :as_of AND t.deadline <= :soon),
-       SUM(t.status != 'done' AND t.last_blocked),
-       SUM(t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked))
+       SUM(CASE WHEN t.status = 'done' AND (t.deadline IS NULL OR t.done_at IS NULL
+                OR date(t.done_at, :offset) <= t.deadline) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN t.status != 'done' AND t.deadline < :as_of THEN 1 ELSE 0 END),
+       SUM(CASE WHEN t.status != 'done' AND (t.deadline IS NULL OR t.deadline >= :as_of)
+                AND {_REPORTED_NOW} = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN t.status != 'done' AND t.deadline >= :as_of AND t.deadline <= :soon
+                THEN 1 ELSE 0 END),
+       SUM(CASE WHEN t.status != 'done' AND t.last_blocked = 1 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked = 1)
+                THEN 1 ELSE 0 END)
 FROM tasks t WHERE {_SCOPE}
 GROUP BY t.unit_id, t.directive_id
 """
 _NOW_URGENT = f"""
 AND t.id IN (SELECT t.id FROM tasks t WHERE {_SCOPE}
-    AND t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked)
-    ORDER BY coalesce(t.deadline < :as_of, 0) DESC, t.deadline IS NULL, t.deadline,
+    AND t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked = 1)
+    ORDER BY CASE WHEN t.deadline < :as_of THEN 1 ELSE 0 END DESC, t.deadline IS NULL, t.deadline,
              t.last_blocked DESC, t.id
     LIMIT :limit)
 """
@@ -213,7 +220,7 @@ _LINK_SQL = (
     _CLASSIFIED
     + """
 SELECT c.id, c.directive_id, c.parent_task_id, c.role, c.standing, c.blocked,
-       CASE WHEN c.done THEN 100 ELSE c.percent END
+       CASE WHEN c.done = 1 THEN 100 ELSE c.percent END
 FROM c
 """
 )
@@ -222,12 +229,12 @@ FROM c
 # The same for the current period, from the task rows, each expression worked out once.
 _NOW_LINKS = f"""
 SELECT t.id, t.directive_id, t.parent_task_id, t.role,
-       CASE WHEN t.status = 'done' THEN CASE WHEN t.deadline IS NULL
-                OR coalesce(date(t.done_at, :offset) <= t.deadline, 1)
+       CASE WHEN t.status = 'done' THEN CASE WHEN t.deadline IS NULL OR t.done_at IS NULL
+                OR date(t.done_at, :offset) <= t.deadline
                 THEN 'done_on_time' ELSE 'done_late' END
             WHEN t.deadline < :as_of THEN 'overdue'
-            WHEN {_REPORTED_NOW} THEN 'in_progress' ELSE 'no_report' END,
-       t.status != 'done' AND t.last_blocked,
+            WHEN {_REPORTED_NOW} = 1 THEN 'in_progress' ELSE 'no_report' END,
+       CASE WHEN t.status != 'done' AND t.last_blocked = 1 THEN 1 ELSE 0 END,
        CASE WHEN t.status = 'done' THEN 100 ELSE t.last_percent END
 FROM tasks t WHERE {_SCOPE}
 """
@@ -322,7 +329,7 @@ class ReportQueries(StoreBase):
     async def report_attention(self, window: ReportWindow, limit: int) -> list[ReportTask]:
         """Overdue and blocked tasks, most urgent first: longest overdue, blocked ones first."""
         sql = _sql(_ROW_SQL, window, _NOW_URGENT if window.current else "") + (
-            " WHERE c.standing = 'overdue' OR c.blocked"
+            " WHERE c.standing = 'overdue' OR c.blocked = 1"
             " ORDER BY c.days_overdue DESC, c.blocked DESC, c.deadline IS NULL, c.deadline, c.id"
             " LIMIT :limit"
         )
@@ -351,7 +358,7 @@ class ReportQueries(StoreBase):
         """A directive and every stored directive that implements it, further down the chain."""
         rows = await self._all(
             """WITH RECURSIVE sub(id) AS (
-                   SELECT ? UNION SELECT dp.directive_id FROM directive_parents dp
+                   SELECT CAST(? AS BIGINT) UNION SELECT dp.directive_id FROM directive_parents dp
                    JOIN sub ON dp.parent_id = sub.id)
                SELECT id FROM sub""",
             (directive_id,),

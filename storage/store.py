@@ -8,14 +8,19 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 
-from storage.dbfile import check_file
+from storage.dbfile import check_file, read_version
+from storage.dburl import database_of, shown
 from storage.directives import DirectiveQueries
 from storage.followups import BenchQueries, DigestQueries, FollowupQueries
 from storage.mailbox import InboxRow, Incoming, MailboxQueries, OutboxRow, Outgoing
-from storage.migrate import upgrade
+from storage.migrate import DatabaseRefused, upgrade
 from storage.nudges import NudgeQueries
 from storage.org import OrgQueries
+from storage.pgconn import PgConnection, read_catalog
+from storage.pgmigrate import schema_version
+from storage.pgmigrate import upgrade as pg_upgrade
 from storage.progress import ProgressQueries
 from storage.records import NewDirective, NewTask, ParentRef, PendingImport, Revision
 from storage.reports import ReportQueries
@@ -45,17 +50,41 @@ class Store(
     ReportQueries,
     BenchQueries,
 ):
-    """All reads and writes of dondoc's data, over one aiosqlite connection."""
+    """All reads and writes of dondoc's data, over one SQLite or PostgreSQL connection."""
 
     @classmethod
     @asynccontextmanager
-    async def open(cls, path: Path | str) -> AsyncIterator[Store]:
-        """Open (and migrate) the SQLite database at `path` for the duration of the block.
+    async def open(cls, db: Path | str) -> AsyncIterator[Store]:
+        """Open (and migrate) the database for the duration of the block.
 
-        A file that is not a usable dondoc database raises DatabaseRefused before anything,
-        not even the switch to WAL, is written to it.
+        `db` is a SQLite file (a path or sqlite:///path) or a postgresql:// URL. A file that
+        is not a usable dondoc database raises DatabaseRefused before anything, not even the
+        switch to WAL, is written to it.
         """
-        await asyncio.to_thread(check_file, Path(path))
+        target = database_of(db)
+        if isinstance(target, str):
+            async with cls._open_postgres(target) as store:
+                yield store
+            return
+        async with cls._open_sqlite(target) as store:
+            yield store
+
+    @classmethod
+    @asynccontextmanager
+    async def _open_postgres(cls, url: str) -> AsyncIterator[Store]:
+        conn = await connect_postgres(url)
+        db: PgConnection | None = None
+        try:
+            await pg_upgrade(conn)
+            db = PgConnection(conn, await read_catalog(conn), lambda: connect_postgres(url))
+            yield cls(db, postgres=True)
+        finally:
+            await (db.close() if db is not None else conn.close())
+
+    @classmethod
+    @asynccontextmanager
+    async def _open_sqlite(cls, path: Path) -> AsyncIterator[Store]:
+        await asyncio.to_thread(check_file, path)
         db = await aiosqlite.connect(path)
         try:
             await db.execute("PRAGMA foreign_keys = ON")
@@ -67,3 +96,39 @@ class Store(
             yield cls(db)
         finally:
             await db.close()
+
+
+async def stored_version(db: Path | str) -> int | None:
+    """The schema version of a database, read without writing; None when there is none yet.
+
+    Raises DatabaseRefused for what Store.open would refuse.
+    """
+    target = database_of(db)
+    if isinstance(target, Path):
+        return await asyncio.to_thread(_file_version, target)
+    conn = await connect_postgres(target)
+    try:
+        return await schema_version(conn)
+    finally:
+        await conn.close()
+
+
+def _file_version(path: Path) -> int | None:
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    check_file(path)
+    return read_version(path)
+
+
+async def connect_postgres(url: str) -> asyncpg.Connection:
+    """A connection to the PostgreSQL database at `url`; DatabaseRefused, in one sentence, if
+    the server cannot be reached or refuses us."""
+    try:
+        # The queries are a few hundred distinct statements: asyncpg keeps each one prepared.
+        return await asyncpg.connect(url, timeout=10, statement_cache_size=1024)
+    except (TimeoutError, OSError, asyncpg.PostgresError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise DatabaseRefused(
+            f"Không kết nối được PostgreSQL {shown(url)} ({reason}); không ghi gì, "
+            "hãy kiểm tra máy chủ và DONDOC_DB."
+        ) from exc

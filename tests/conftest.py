@@ -8,11 +8,14 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import asyncio
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import pytest
 
 from bot.domain import Official
@@ -46,9 +49,111 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 09:00 in Vietnam
 
 
+# The PostgreSQL server the tests may use (.ci/run starts one); each test gets its own schema.
+TEST_PG = os.environ.get("DONDOC_TEST_PG")
+# Modules that run on both engines override the `engine` fixture with these parameters.
+ENGINES = ["sqlite", "postgres"]
+
+
+def _pg_url() -> str:
+    if not TEST_PG:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the PostgreSQL tests: DONDOC_TEST_PG is not set (see .ci/run)")
+        pytest.skip("PostgreSQL tests need DONDOC_TEST_PG=postgresql://… (.ci/run starts one)")
+    return TEST_PG
+
+
+def _in_schema(url: str, name: str) -> str:
+    return url + ("&" if "?" in url else "?") + f"search_path={name}"
+
+
+@asynccontextmanager
+async def pg_schema() -> AsyncIterator[str]:
+    """A fresh, empty schema on the test server, as a DONDOC_DB URL; dropped afterwards."""
+    url = _pg_url()
+    name = "t_" + secrets.token_hex(6)
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute(f"CREATE SCHEMA {name}")
+        yield _in_schema(url, name)
+    finally:
+        await admin.execute(f"DROP SCHEMA {name} CASCADE")
+        await admin.close()
+
+
+# Migrated schemas emptied after each test: creating the tables anew takes longer than a test.
+_READY: list[str] = []
+
+
+@asynccontextmanager
+async def pg_database() -> AsyncIterator[str]:
+    """A migrated, empty dondoc database on the test server (a schema), as a DONDOC_DB URL."""
+    url = _pg_url()
+    admin = await asyncpg.connect(url)
+    try:
+        if _READY:
+            name = _READY.pop()
+        else:
+            name = "t_" + secrets.token_hex(6)
+            await admin.execute(f"CREATE SCHEMA {name}")
+            async with Store.open(_in_schema(url, name)):
+                pass
+        yield _in_schema(url, name)
+        await _empty(admin, name)
+        _READY.append(name)
+    finally:
+        await admin.close()
+
+
+async def _empty(admin: asyncpg.Connection, schema: str) -> None:
+    # DELETE with foreign-key triggers off is much faster than TRUNCATE on small tables.
+    tables = await admin.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename != 'schema_version'",
+        schema,
+    )
+    sequences = await admin.fetch(
+        "SELECT sequencename FROM pg_sequences WHERE schemaname = $1", schema
+    )
+    script = ["SET session_replication_role = replica"]
+    script += [f"DELETE FROM {schema}.{t[0]}" for t in tables]
+    script += [f"SELECT setval('{schema}.{q[0]}', 1, false)" for q in sequences]
+    script.append("RESET session_replication_role")
+    await admin.execute(";\n".join(script))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schemas() -> Iterator[None]:
+    yield
+    if _READY and TEST_PG:
+
+        async def drop() -> None:
+            admin = await asyncpg.connect(TEST_PG)
+            for name in _READY:
+                await admin.execute(f"DROP SCHEMA {name} CASCADE")
+            await admin.close()
+
+        asyncio.run(drop())
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with Store.open(tmp_path / "dondoc.db") as opened:
+def engine() -> str:
+    """The database engine of the test: SQLite unless the module asks for both."""
+    return "sqlite"
+
+
+@pytest.fixture
+async def database(engine: str, tmp_path: Path) -> AsyncIterator[Path | str]:
+    """Where the test's database is: a SQLite file, or a schema on the PostgreSQL server."""
+    if engine == "sqlite":
+        yield tmp_path / "dondoc.db"
+        return
+    async with pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def store(database: Path | str) -> AsyncIterator[Store]:
+    async with Store.open(database) as opened:
         yield opened
 
 

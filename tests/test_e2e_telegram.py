@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.domain import TaskStatus
 from bot.invites import make_invite
 from storage import NewTask, Store
-from tests.conftest import EXAMPLES, Clock, add_directive
+from tests.conftest import ENGINES, EXAMPLES, Clock, add_directive
 from tests.fakebotapi import FakeBotApi
 
 MAI = 100012  # Huỳnh Ngọc Mai, Phòng Văn hóa, Khoa học và Thông tin
@@ -26,6 +26,12 @@ TRI = 100002  # Nguyễn Minh Trí, leader of the district People's Committee
 STRANGER = 555
 ADMIN = 100003  # Đỗ Thị Hạnh, whose chat gets error notices
 PLAN = EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt"
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 @dataclass
@@ -64,13 +70,13 @@ class Running:
 
 
 @pytest.fixture
-async def running(tmp_path: Path) -> AsyncIterator[Running]:
+async def running(database: Path | str) -> AsyncIterator[Running]:
     async with FakeBotApi() as fake:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             telegram_token="123456:TEST",  # type: ignore[arg-type]
             telegram_api_url=fake.url,
-            db=tmp_path / "dondoc.db",
+            db=database,
             sweep_seconds=1,
             admin_chat_id=ADMIN,
         )

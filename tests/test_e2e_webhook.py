@@ -16,12 +16,18 @@ from bot.app import ConfigError, run_bot
 from bot.cli import run_cli
 from bot.config import Settings
 from storage import Store
-from tests.conftest import EXAMPLES, Clock
+from tests.conftest import ENGINES, EXAMPLES, Clock
 from tests.fakebotapi import FakeBotApi
 from tests.fakezalo import FakeZalo
 
 SECRET = "s3cret-token_for-tests"
 MAI_TG, MAI_ZALO = 100012, "7400000000000012"
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 def free_port() -> int:
@@ -41,7 +47,7 @@ class Hooked:
 
 
 @pytest.fixture
-async def hooked(tmp_path: Path) -> AsyncIterator[Hooked]:
+async def hooked(database: Path | str) -> AsyncIterator[Hooked]:
     port = free_port()
     root = f"http://127.0.0.1:{port}"
     async with FakeBotApi() as telegram, FakeZalo(max_poll=0.2) as zalo:
@@ -51,7 +57,7 @@ async def hooked(tmp_path: Path) -> AsyncIterator[Hooked]:
             telegram_api_url=telegram.url,
             zalo_token=zalo.token,  # type: ignore[arg-type]
             zalo_api_url=zalo.url,
-            db=tmp_path / "dondoc.db",
+            db=database,
             webhook_listen=f"127.0.0.1:{port}",
             webhook_url=root,
             webhook_secret=SECRET,  # type: ignore[arg-type]

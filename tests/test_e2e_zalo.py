@@ -14,13 +14,19 @@ from bot.app import run_bot
 from bot.cli import run_cli
 from bot.config import Settings
 from storage import Store
-from tests.conftest import EXAMPLES, Clock
+from tests.conftest import ENGINES, EXAMPLES, Clock
 from tests.fakezalo import FakeZalo
 
 MAI = "7400000000000012"  # Huỳnh Ngọc Mai, Phòng Văn hóa, Khoa học và Thông tin
 TRI = "7400000000000002"  # Nguyễn Minh Trí, leader of the district People's Committee
 STRANGER = "7499999999999999"
 PLAN = EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt"
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 @dataclass
@@ -45,13 +51,13 @@ class Running:
 
 
 @pytest.fixture
-async def running(tmp_path: Path) -> AsyncIterator[Running]:
+async def running(database: Path | str) -> AsyncIterator[Running]:
     async with FakeZalo(max_poll=0.2) as fake:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             zalo_token=fake.token,  # type: ignore[arg-type]
             zalo_api_url=fake.url,
-            db=tmp_path / "dondoc.db",
+            db=database,
             sweep_seconds=1,
             poll_seconds=1,
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bot.domain import Official
 from bot.roster import import_roster, load_roster
 from bot.services import Services
@@ -13,8 +15,14 @@ from bot.transports.contract import Fetch
 from bot.transports.inbox import InboxWorker
 from bot.transports.outbox import OutboxSender
 from storage import Store
-from tests.conftest import EXAMPLES, TZ, Clock
+from tests.conftest import ENGINES, EXAMPLES, TZ, Clock
 from tests.recorder import Recorder
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 class Broken(Recorder):

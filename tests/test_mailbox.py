@@ -9,10 +9,17 @@ import pytest
 from bot.domain import Official
 from bot.transports import OutFile, Reply, Request
 from storage import Incoming, Outgoing, Store
+from tests.conftest import ENGINES
 from tests.test_store import finance_task
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 def note(n: int, chat: str = "100021") -> Incoming:

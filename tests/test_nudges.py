@@ -16,7 +16,7 @@ from bot.services import Services
 from bot.sweep import sweep
 from bot.transports.outbox import LEASE, OutboxSender
 from storage import NewTask, Store
-from tests.conftest import EXAMPLES, TZ, Clock, add_directive
+from tests.conftest import ENGINES, EXAMPLES, TZ, Clock, add_directive
 from tests.recorder import Recorder
 
 DEADLINE = date(2026, 12, 4)  # a Friday
@@ -28,6 +28,12 @@ def svc(store: Store, clock: Clock) -> Services:
     return Services(
         store=store, tz=TZ, clock=clock, platforms=("telegram",), rules=Rules(digest_weekday=None)
     )
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 async def send_due(svc: Services, recorder: Recorder, now: datetime | None = None) -> int:

@@ -23,9 +23,15 @@ from bot.summary import compose
 from bot.transports import Reply, Request
 from handlers import dispatch
 from storage import NewTask, Store
-from tests.conftest import TZ, Chat, Clock, add_directive, unit_id
+from tests.conftest import ENGINES, TZ, Chat, Clock, add_directive, unit_id
 
 TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 @pytest.mark.parametrize(
@@ -409,9 +415,10 @@ async def test_cli_report_writes_the_three_files(
     roster: dict[str, Official],
     chain: dict[str, int],
     tmp_path: Path,
+    database: Path | str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings = Settings(_env_file=None, db=tmp_path / "dondoc.db")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, db=database)  # type: ignore[call-arg]
     out = {kind: tmp_path / f"r.{kind}" for kind in ("docx", "xlsx", "png")}
     argv = ["report", "--directive", "412/KH-UBND", "--period", "quý IV/2026"]
     for kind, path in out.items():

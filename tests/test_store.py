@@ -11,9 +11,15 @@ import pytest
 from bot.domain import Official, TaskStatus, TaskView
 from storage import NewTask, Store
 from storage.migrate import DatabaseTooNew, migrations
-from tests.conftest import add_directive, unit_id
+from tests.conftest import ENGINES, add_directive, unit_id
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each test here runs on SQLite and on PostgreSQL."""
+    return str(request.param)
 
 
 async def finance_task(
