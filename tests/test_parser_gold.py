@@ -23,7 +23,9 @@ SHARED = Path(__file__).parents[2] / "shared" / "directives"
 SEEDS = SHARED / "seeds"
 GOLD_PATH = SHARED / "seeds.gold.json"
 
-GOLD: list[dict[str, Any]] = json.loads(GOLD_PATH.read_text()) if GOLD_PATH.exists() else []
+GOLD: list[dict[str, Any]] = (
+    json.loads(GOLD_PATH.read_text()) if GOLD_PATH.exists() and SEEDS.is_dir() else []
+)
 FILES = sorted({g["file"] for g in GOLD})
 needs_seeds = pytest.mark.skipif(not GOLD, reason=f"seed folder {SHARED} is absent")
 
