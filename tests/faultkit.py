@@ -293,7 +293,12 @@ class FaultRun:
         nudges = [
             sent[n]
             for n, at in enumerate(self._stamps)
-            if now - at > 1.0 and sent[n].chat_id == chat and _is_nudge(sent[n].text)
+            if now - at > 1.0
+            and sent[n].chat_id == chat
+            and _is_nudge(sent[n].text)
+            # A nudge listing several tasks asks which one a reply is about (a tap this
+            # harness does not make); people reply straight to a nudge about one task.
+            and sent[n].text.count("<b>#") == 1
         ]
         if nudges and self.rng.random() < 0.3:
             nudge = self.rng.choice(nudges)
