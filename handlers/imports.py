@@ -64,6 +64,14 @@ def _revision(edits: dict[str, Any]) -> int:
     return int(edits.get("rev", 0))
 
 
+def _decisions(svc: Services, pending_id: int, rev: int) -> tuple[tuple[str, str], ...]:
+    # Carrying the revision makes an older preview's buttons stale.
+    return (
+        (label(svc, "confirm"), f"imp:ok:{pending_id}:{rev}"),
+        (label(svc, "cancel"), f"imp:no:{pending_id}:{rev}"),
+    )
+
+
 async def preview(
     svc: Services, pending_id: int, plans: list[PlannedDirective] | None = None
 ) -> list[Reply]:
@@ -72,11 +80,7 @@ async def preview(
     assert pending is not None
     if plans is None:
         plans = await plan_import(svc.store, pending.text, pending.edits)
-    rev = _revision(pending.edits)
-    buttons = (
-        (label(svc, "confirm"), f"imp:ok:{pending_id}:{rev}"),
-        (label(svc, "cancel"), f"imp:no:{pending_id}:{rev}"),
-    )
+    buttons = _decisions(svc, pending_id, _revision(pending.edits))
     changes = [await changes_of(svc.store, p) for p in plans]
     return [
         say(
@@ -144,11 +148,7 @@ async def correct(svc: Services, req: Request, me: Official, pending_id: int) ->
             done.append({"what": "unit", "number": number, "unit": unit.name})
     edits["rev"] = _revision(edits) + 1
     await svc.store.set_pending_edits(pending_id, edits)
-    rev = edits["rev"]
-    buttons = (
-        (label(svc, "confirm"), f"imp:ok:{pending_id}:{rev}"),
-        (label(svc, "cancel"), f"imp:no:{pending_id}:{rev}"),
-    )
+    buttons = _decisions(svc, pending_id, edits["rev"])
     return [say(svc, "import_corrected", pending_id=pending_id, buttons=buttons, done=done)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import NoteStatus, Official, TaskStatus, TaskView
+from bot.domain import NoteStatus, Official, Recipient, TaskStatus, TaskView
 from bot.progress import Reading, read_note, split_task_ref
 from bot.services import Services
 from bot.tasks import TaskError, task_of
@@ -125,14 +125,10 @@ async def _ask_head(
     )
     if not stored:
         return [say(svc, "duplicate_update", task_id=task.id, task=task)]
-    heads = {
-        o.id for o in await svc.store.officials() if o.unit_id == me.unit_id and o.role == "head"
-    }
     confirm = ((label(svc, "confirm_done"), f"t:done:{task.id}"),)
     asks = [
         say(svc, "done_to_confirm", task_id=task.id, buttons=confirm, to=p, task=task, who=me)
-        for p in await svc.store.recipients(me.unit_id)
-        if p.official_id in heads
+        for p in await _heads(svc, me.unit_id)
     ]
     return [say(svc, "done_awaits_head", task_id=task.id, task=task, asked=bool(asks)), *asks]
 
@@ -140,15 +136,16 @@ async def _ask_head(
 async def _tell_heads(svc: Services, me: Official, task_id: int) -> list[Reply]:
     task = await svc.store.task(task_id)
     assert task is not None
-    heads = {
-        o.id for o in await svc.store.officials() if o.unit_id == me.unit_id and o.role == "head"
-    }
     reopen = ((label(svc, "reopen"), f"t:reopen:{task_id}"),)
     return [
         say(svc, "done_by_member", task_id=task_id, buttons=reopen, to=person, task=task, who=me)
-        for person in await svc.store.recipients(me.unit_id)
-        if person.official_id in heads
+        for person in await _heads(svc, me.unit_id)
     ]
+
+
+async def _heads(svc: Services, unit_id: int) -> list[Recipient]:
+    roles = await svc.store.roles_in([unit_id])
+    return [p for p in await svc.store.recipients(unit_id) if roles.get(p.official_id) == "head"]
 
 
 async def update(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:

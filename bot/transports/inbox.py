@@ -12,6 +12,7 @@ from functools import partial
 from bot.progress import keyword_command
 from bot.services import Services
 from bot.transports.contract import Received, Reply, Request, Transport
+from bot.transports.ordering import ChatOrder
 from bot.transports.outbox import OutboxSender, outgoing
 from handlers import dispatch
 from messages import render
@@ -43,7 +44,7 @@ class InboxWorker:
         self._admin_chat = admin_chat
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[int] = set()
-        self._tails: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._order = ChatOrder()
         self._wake = asyncio.Event()
 
     async def poll(self, transport: Transport, stop: asyncio.Event) -> None:
@@ -95,31 +96,20 @@ class InboxWorker:
             if row.id in self._in_flight:
                 continue
             self._in_flight.add(row.id)
-            key = (row.platform, row.chat_id)
-            task = asyncio.create_task(self._in_order(row, self._tails.get(key)))
-            self._tails[key] = task
-            task.add_done_callback(partial(self._forget, key))
+            self._order.start((row.platform, row.chat_id), partial(self._in_hand, row))
             started += 1
         return started
 
     async def settle(self) -> None:
         """Wait until every update in hand is handled."""
-        while self._tails:
-            await asyncio.wait(list(self._tails.values()))
+        await self._order.settle()
 
-    async def _in_order(self, row: InboxRow, before: asyncio.Task[None] | None) -> None:
-        # Each chat's updates wait for the one before; other chats go on meanwhile.
+    async def _in_hand(self, row: InboxRow) -> None:
         try:
-            if before is not None:
-                await asyncio.wait([before])
             async with self._slots:
                 await self.handle(row)
         finally:
             self._in_flight.discard(row.id)
-
-    def _forget(self, key: tuple[str, str], done: asyncio.Task[None]) -> None:
-        if self._tails.get(key) is done:
-            del self._tails[key]
 
     async def handle(self, row: InboxRow) -> None:
         """Answer one stored update, and mark it handled with its answers owed, atomically."""

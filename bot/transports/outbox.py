@@ -12,6 +12,7 @@ from functools import partial
 from bot.domain import Recipient
 from bot.services import Services
 from bot.transports.contract import DeliveryError, Piece, Reply, Request, RetryLater, Transport
+from bot.transports.ordering import ChatOrder
 from storage import OutboxRow, Outgoing
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ class OutboxSender:
         self._pacers = {
             p: Pacer(t.capabilities.rate, t.capabilities.chat_gap) for p, t in transports.items()
         }
-        self._chat_tails: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._order = ChatOrder()
         self._wake = asyncio.Event()
         self.tally = Tally()
 
@@ -162,20 +163,7 @@ class OutboxSender:
 
     def _start(self, row: OutboxRow) -> asyncio.Task[None]:
         # Messages to one chat go out in the order they were owed.
-        key = (row.platform, row.chat_id)
-        task = asyncio.create_task(self._after(self._chat_tails.get(key), row))
-        self._chat_tails[key] = task
-        task.add_done_callback(partial(self._forget, key))
-        return task
-
-    async def _after(self, before: asyncio.Task[None] | None, row: OutboxRow) -> None:
-        if before is not None:
-            await asyncio.wait([before])
-        await self.deliver(row)
-
-    def _forget(self, key: tuple[str, str], done: asyncio.Task[None]) -> None:
-        if self._chat_tails.get(key) is done:
-            del self._chat_tails[key]
+        return self._order.start((row.platform, row.chat_id), partial(self.deliver, row))
 
     async def deliver(self, row: OutboxRow) -> None:
         """Send one owed message piece by piece, recording each piece and its message id."""
