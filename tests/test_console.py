@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from bot.console import chat, load_examples
 from bot.services import Services
-from bot.transports.console import plain
+from bot.transports.plaintext import to_plain
 from tests.conftest import EXAMPLES, Clock
 
 
@@ -68,7 +68,7 @@ async def test_demo_reply_to_a_nudge_records_a_note(svc: Services, clock: Clock)
 
 
 def test_plain_turns_html_into_text() -> None:
-    assert plain("<b>#1</b> &lt;x&gt; &amp;") == "#1 <x> &"
+    assert to_plain("<b>#1</b> &lt;x&gt; &amp;") == "#1 <x> &"
 
 
 async def test_demo_imports_a_file_with_buttons(svc: Services, clock: Clock) -> None:

@@ -11,7 +11,7 @@ from bot.reports.chart import chart_png
 from bot.reports.figures import gather
 from bot.reports.scope import ScopeError, narrow, resolve
 from bot.services import Services
-from bot.transports.console import plain
+from bot.transports.plaintext import to_plain
 from messages import render
 
 
@@ -33,10 +33,10 @@ async def report_command(
             if name:
                 scope = await narrow(svc.store, scope, name)
     except ScopeError as exc:
-        out(plain(render("report_error", svc.locale, code=exc.code, **exc.context)))
+        out(to_plain(render("report_error", svc.locale, code=exc.code, **exc.context)))
         return 2
     figures = await gather(svc.store, scope, span, svc.now(), svc.tz)
-    out(plain((await chat_reply(figures, svc.locale, svc.tz)).text))
+    out(to_plain((await chat_reply(figures, svc.locale, svc.tz)).text))
     if docx or xlsx:
         word, excel = await documents(svc.store, figures, None, svc.now(), svc.tz, svc.locale)
         for path, file in ((docx, word), (xlsx, excel)):

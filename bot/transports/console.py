@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.transports.contract import Capabilities, Fetch, FetchError, Piece, Received, Reply, Request
+from bot.transports.plaintext import to_plain
 
 PLATFORM = "console"
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """Light markup as terminal text."""
-    return html.unescape(_TAG.sub("", text))
 
 
 class ConsoleTransport:
@@ -58,7 +51,7 @@ class ConsoleTransport:
         """One piece: the text, the numbered choices, and the names of attached files."""
         if reply.edit_of is not None and not reply.text:
             return []
-        lines = [plain(reply.text)]
+        lines = [to_plain(reply.text)]
         lines += [f"  [{n}] {label}" for n, (label, _) in enumerate(reply.buttons, 1)]
         if reply.buttons:
             lines.append("  (gõ số để chọn)")
