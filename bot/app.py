@@ -26,6 +26,7 @@ from bot.transports.webhook import listen_address, webhook_app
 from bot.transports.zalo import ZaloTransport
 from bot.transports.zaloapi import ZaloError, ZaloUnauthorized
 from handlers import menu
+from messages import warm_up
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ async def run_bot(
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(Store.open(settings.db))
         svc = replace(services(settings, store, clock), platforms=tuple(transports))
+        await asyncio.to_thread(warm_up)
         await _started(stack, transports)
         for transport in transports.values():
             await transport.publish_menus(await _role_chats(store, transport.platform))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Generator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+# Converting this many rows to values takes milliseconds: more are converted in a thread.
+MANY_ROWS = 1000
 
 
 def _iso(moment: datetime) -> str:
@@ -67,6 +71,43 @@ class Connection(Protocol):
     async def rollback(self) -> None: ...
 
 
+# A background transaction waits for this long without foreground writes (the gap between an
+# answer's writes is a few milliseconds), but never longer than PATIENCE in all.
+HUSH = 0.05
+PATIENCE = 1.0
+
+
+class _Foreground:
+    """When the last foreground transaction ended, and how many are waiting or running."""
+
+    def __init__(self) -> None:
+        self._busy = 0
+        self._ended = 0.0
+
+    @contextmanager
+    def busy(self, foreground: bool) -> Iterator[None]:
+        """Count a transaction as foreground while it waits for the lock and runs."""
+        if not foreground:
+            yield
+            return
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            self._ended = asyncio.get_running_loop().time()
+
+    async def pause(self) -> None:
+        """Return once foreground writes have paused for HUSH, or after PATIENCE."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + PATIENCE
+        while loop.time() < give_up:
+            quiet_for = loop.time() - self._ended
+            if self._busy == 0 and quiet_for >= HUSH:
+                return
+            await asyncio.sleep(HUSH - quiet_for if self._busy == 0 else HUSH / 5)
+
+
 # Set while the current asyncio task holds the write lock inside `atomic()`.
 _IN_TRANSACTION: ContextVar[bool] = ContextVar("in_transaction", default=False)
 
@@ -74,40 +115,51 @@ _IN_TRANSACTION: ContextVar[bool] = ContextVar("in_transaction", default=False)
 class StoreBase:
     """One connection, with the helpers every group of queries runs through."""
 
-    def __init__(self, db: Connection, *, postgres: bool = False) -> None:
+    def __init__(
+        self, db: Connection, *, reader: Connection | None = None, postgres: bool = False
+    ) -> None:
         self._db = db
+        # Long reads (summaries, reports) run on a second connection, so the short writes of
+        # everyone else's answers never queue behind them.
+        self._reader = reader or db
         # Appended to a SELECT that claims rows: on PostgreSQL another replica skips the rows
         # this one holds instead of waiting for them (SQLite has one writer at a time).
         self._claim = " FOR UPDATE SKIP LOCKED" if postgres else ""
         # Handlers and the sweep share this connection; a commit or rollback must not land in
         # the middle of another task's transaction.
         self._write_lock = asyncio.Lock()
+        self._foreground = _Foreground()
 
     @asynccontextmanager
-    async def atomic(self) -> AsyncIterator[None]:
+    async def atomic(self, *, background: bool = False) -> AsyncIterator[None]:
         """One transaction around several store calls: all of their writes land, or none.
 
         A change and the messages it owes are written together this way, so a crash can
-        neither lose the messages nor send them for a change that did not happen.
+        neither lose the messages nor send them for a change that did not happen. A
+        `background` transaction (a sweep batch) first waits, briefly, for a pause in the
+        others, so an answer's few writes do not queue behind one batch after another.
         """
-        async with self._transaction():
+        if background and not _IN_TRANSACTION.get():
+            await self._foreground.pause()
+        async with self._transaction(background=background):
             yield
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[Connection]:
+    async def _transaction(self, *, background: bool = False) -> AsyncIterator[Connection]:
         if _IN_TRANSACTION.get():
             yield self._db  # joins the enclosing atomic() block, which commits
             return
-        async with self._write_lock:
-            token = _IN_TRANSACTION.set(True)
-            try:
-                yield self._db
-            except BaseException:
-                await self._db.rollback()
-                raise
-            finally:
-                _IN_TRANSACTION.reset(token)
-            await self._db.commit()
+        with self._foreground.busy(not background):
+            async with self._write_lock:
+                token = _IN_TRANSACTION.set(True)
+                try:
+                    yield self._db
+                except BaseException:
+                    await self._db.rollback()
+                    raise
+                finally:
+                    _IN_TRANSACTION.reset(token)
+                await self._db.commit()
 
     # One round trip to the database thread per query, not three (execute, fetch, close).
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
@@ -116,3 +168,17 @@ class StoreBase:
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         return list(await self._db.execute_fetchall(sql, tuple(params)))
+
+    async def _read(
+        self, sql: str, params: Iterable[Any] | dict[str, Any], convert: Callable[[Any], T]
+    ) -> list[T]:
+        """The rows of a long read, from the reading connection (what is committed), each
+        converted by `convert`; thousands of rows are converted off the event loop."""
+        # Inside a transaction the read must see that transaction's own writes.
+        db = self._db if _IN_TRANSACTION.get() else self._reader
+        bound = params if isinstance(params, dict) else tuple(params)
+        async with db.execute(sql, bound) as cur:
+            rows = list(await cur.fetchall())
+        if len(rows) < MANY_ROWS:
+            return [convert(r) for r in rows]
+        return await asyncio.to_thread(lambda: [convert(r) for r in rows])

@@ -13,14 +13,27 @@ from storage.base import StoreBase, _date, _iso
 from storage.records import _TASK_VIEW_SQL, _task_from_row
 
 _DUE_SQL = """
+WITH first AS (
+    SELECT task_id FROM followups WHERE next_at <= :now ORDER BY next_at, task_id LIMIT :first
+),
+more AS (
+    SELECT * FROM (
+        SELECT f.task_id FROM tasks t JOIN followups f ON f.task_id = t.id
+        WHERE t.unit_id IN (SELECT t1.unit_id FROM first JOIN tasks t1 ON t1.id = first.task_id)
+          AND f.next_at <= :now
+        ORDER BY f.next_at, f.task_id LIMIT :most
+    ) AS same_units
+),
+picked AS (SELECT task_id FROM first UNION SELECT task_id FROM more)
 SELECT t.id, t.directive_id, d.code, t.unit_id, u.name, t.role, t.text, t.deadline, t.status,
        lu.text, lu.percent, lu.created_at, t.recurrence, t.created_at, f.cycle, f.cycle_since
-FROM followups f
+FROM picked p
+JOIN followups f ON f.task_id = p.task_id
 JOIN tasks t ON t.id = f.task_id
 JOIN directives d ON d.id = t.directive_id
 JOIN units u ON u.id = t.unit_id
 LEFT JOIN updates lu ON lu.id = (SELECT MAX(id) FROM updates WHERE task_id = t.id)
-WHERE f.next_at <= ? ORDER BY f.next_at, f.task_id LIMIT ?
+ORDER BY f.next_at, f.task_id
 """
 
 
@@ -76,9 +89,13 @@ class FollowupQueries(StoreBase):
         if not self._db.in_transaction:
             await self._db.execute("BEGIN IMMEDIATE")
 
-    async def due_tasks(self, now: datetime, limit: int) -> list[TaskState]:
-        """Up to `limit` tasks whose next follow-up instant has come, earliest first."""
-        rows = await self._all(_DUE_SQL, (_iso(now), limit))
+    async def due_tasks(self, now: datetime, first: int, most: int) -> list[TaskState]:
+        """The `first` tasks whose next follow-up instant has come, earliest first, and up to
+        `most` in all with the other due tasks of their units."""
+        async with self._db.execute(
+            _DUE_SQL, {"now": _iso(now), "first": first, "most": most}
+        ) as cur:
+            rows = list(await cur.fetchall())
         return [
             TaskState(
                 task=_task_from_row(r[:12]),

@@ -230,8 +230,12 @@ class PgConnection:
         conn: asyncpg.Connection,
         catalog: Catalog,
         reconnect: Callable[[], Awaitable[asyncpg.Connection]] | None = None,
+        *,
+        reads: bool = False,
     ) -> None:
         self.raw = conn
+        # A reading connection never opens a transaction: each read sees the last commit.
+        self._reads = reads
         self.catalog = catalog
         self._reconnect = reconnect
         self._open = False
@@ -322,7 +326,7 @@ class PgConnection:
         # outside a transaction, gets a new connection.
         if self.raw.is_closed() and not self._open and self._reconnect is not None:
             self.raw = await self._reconnect()
-        if _IN_TRANSACTION.get() and not self._open:
+        if _IN_TRANSACTION.get() and not self._open and not self._reads:
             await self.raw.execute("BEGIN")
             self._open = True
 

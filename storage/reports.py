@@ -291,40 +291,32 @@ def _report_task(row: Sequence[Any]) -> ReportTask:
     )
 
 
+def _task_link(r: Any) -> TaskLink:
+    return TaskLink(r[0], r[1], r[2], cast(TaskRole, r[3]), cast(Standing, r[4]), bool(r[5]), r[6])
+
+
+def _now_count(row: Any) -> CountRow:
+    directive, unit, total, on_time, done, overdue, going, due, blocked, urgent = (
+        int(v or 0) for v in row
+    )
+    return CountRow(
+        directive, unit, total, on_time, done - on_time, overdue, going,
+        total - done - overdue - going, due, blocked, urgent,
+    )  # fmt: skip
+
+
 class ReportQueries(StoreBase):
     """Figures and rows for summaries and reports, aggregated in SQL."""
-
-    async def _named(self, sql: str, params: dict[str, Any]) -> list[Any]:
-        async with self._db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
 
     async def report_counts(self, window: ReportWindow) -> list[CountRow]:
         """How many tasks of each directive and unit stand where, at the end of the window."""
         if not window.current:
-            rows = await self._named(_sql(_COUNTS_SQL, window), _params(window))
-            return [CountRow(*(int(v or 0) for v in row)) for row in rows]
-        counts = []
+            sql = _sql(_COUNTS_SQL, window)
+            return await self._read(
+                sql, _params(window), lambda r: CountRow(*(int(v or 0) for v in r))
+            )
         sql = _NOW_COUNTS.replace("{directives}", _directive_clause(window))
-        for row in await self._named(sql, _params(window)):
-            directive, unit, total, on_time, done, overdue, going, due, blocked, urgent = (
-                int(v or 0) for v in row
-            )
-            counts.append(
-                CountRow(
-                    directive,
-                    unit,
-                    total,
-                    on_time,
-                    done - on_time,
-                    overdue,
-                    going,
-                    total - done - overdue - going,
-                    due,
-                    blocked,
-                    urgent,
-                )  # fmt: skip
-            )
-        return counts
+        return await self._read(sql, _params(window), _now_count)
 
     async def report_attention(self, window: ReportWindow, limit: int) -> list[ReportTask]:
         """Overdue and blocked tasks, most urgent first: longest overdue, blocked ones first."""
@@ -333,14 +325,12 @@ class ReportQueries(StoreBase):
             " ORDER BY c.days_overdue DESC, c.blocked DESC, c.deadline IS NULL, c.deadline, c.id"
             " LIMIT :limit"
         )
-        rows = await self._named(sql, {**_params(window), "limit": limit})
-        return [_report_task(row) for row in rows]
+        return await self._read(sql, {**_params(window), "limit": limit}, _report_task)
 
     async def report_tasks(self, window: ReportWindow) -> list[ReportTask]:
         """Every task of the window, by directive, then unit, then document order."""
         sql = _sql(_ROW_SQL, window) + " ORDER BY c.directive_id, u.name, c.id"
-        rows = await self._named(sql, _params(window))
-        return [_report_task(row) for row in rows]
+        return await self._read(sql, _params(window), _report_task)
 
     async def report_links(self, window: ReportWindow) -> list[TaskLink]:
         """Every task of the window with its parent task and standing, for the roll-up."""
@@ -348,11 +338,7 @@ class ReportQueries(StoreBase):
             sql = _NOW_LINKS.replace("{directives}", _directive_clause(window))
         else:
             sql = _sql(_LINK_SQL, window)
-        rows = await self._named(sql, _params(window))
-        return [
-            TaskLink(r[0], r[1], r[2], cast(TaskRole, r[3]), cast(Standing, r[4]), bool(r[5]), r[6])
-            for r in rows
-        ]
+        return await self._read(sql, _params(window), _task_link)
 
     async def directive_subtree(self, directive_id: int) -> list[int]:
         """A directive and every stored directive that implements it, further down the chain."""

@@ -74,11 +74,18 @@ class Store(
     async def _open_postgres(cls, url: str) -> AsyncIterator[Store]:
         conn = await connect_postgres(url)
         db: PgConnection | None = None
+        reader: PgConnection | None = None
         try:
             await pg_upgrade(conn)
-            db = PgConnection(conn, await read_catalog(conn), lambda: connect_postgres(url))
-            yield cls(db, postgres=True)
+            catalog = await read_catalog(conn)
+            db = PgConnection(conn, catalog, lambda: connect_postgres(url))
+            reader = PgConnection(
+                await connect_postgres(url), catalog, lambda: connect_postgres(url), reads=True
+            )
+            yield cls(db, reader=reader, postgres=True)
         finally:
+            if reader is not None:
+                await reader.close()
             await (db.close() if db is not None else conn.close())
 
     @classmethod
@@ -93,9 +100,22 @@ class Store(
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA busy_timeout = 5000")
             await upgrade(db)
-            yield cls(db)
+            async with _sqlite_reader(path) as reader:
+                yield cls(db, reader=reader)
         finally:
             await db.close()
+
+
+@asynccontextmanager
+async def _sqlite_reader(path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    # In WAL mode a reader sees the last commit and never blocks the writer, nor it the reader.
+    reader = await aiosqlite.connect(path)
+    try:
+        await reader.execute("PRAGMA query_only = ON")
+        await reader.execute("PRAGMA busy_timeout = 5000")
+        yield reader
+    finally:
+        await reader.close()
 
 
 async def stored_version(db: Path | str) -> int | None:

@@ -143,7 +143,7 @@ class UploadedFile:
 
 @dataclass
 class SentMessage:
-    """One message the bot sent or edited (sendMessage, editMessageText, sendDocument).
+    """One message the bot sent or edited (sendMessage, editMessageText, sendDocument, sendPhoto).
 
     ``text`` is exactly what the bot sent (with HTML/Markdown markup; the caption for
     documents, "" if none); ``plain_text`` is the text as a user sees it.
@@ -616,6 +616,15 @@ def _strip_reply(message: JSONDict) -> JSONDict:
 # --------------------------------------------------------------------------- server
 
 
+def _file_data(files: dict[str, _StoredFile], message: JSONDict) -> bytes | None:
+    """The bytes of the document or photo a message carries."""
+    if "document" in message:
+        return files[message["document"]["file_id"]].data
+    if "photo" in message:
+        return files[message["photo"][-1]["file_id"]].data
+    return None
+
+
 # Telegram's flood limits, as `limits=True` enforces them.
 _SENDING = {"sendMessage", "sendDocument", "sendPhoto", "editMessageText"}
 _FLOOD_TOTAL = 30
@@ -686,6 +695,7 @@ class FakeBotApi:
             ("deleteMyCommands", self._delete_my_commands),
             ("sendMessage", self._send_message),
             ("sendDocument", self._send_document),
+            ("sendPhoto", self._send_photo),
             ("sendChatAction", self._send_chat_action),
             ("editMessageText", self._edit_message_text),
             ("editMessageReplyMarkup", self._edit_message_reply_markup),
@@ -1274,11 +1284,7 @@ class FakeBotApi:
                 method=method,
                 plain_text=str(message.get("text") or message.get("caption") or ""),
                 file_name=message.get("document", {}).get("file_name"),
-                file_data=(
-                    self._files[message["document"]["file_id"]].data
-                    if "document" in message
-                    else None
-                ),
+                file_data=_file_data(self._files, message),
             )
         )
 
@@ -1448,6 +1454,41 @@ class FakeBotApi:
             message["reply_markup"] = markup
         self._store_message(message)
         self._record(message, params, "sendDocument", caption or "")
+        return copy.deepcopy(message)
+
+    async def _send_photo(self, params: JSONDict) -> JSONDict:
+        chat_id = self._writable_chat_id(params)
+        photo = params.get("photo")
+        if isinstance(photo, UploadedFile):
+            stored = self._store_file(photo.filename, photo.data, photo.content_type)
+        elif isinstance(photo, str) and photo in self._files:
+            stored = self._files[photo]
+        else:
+            raise _bad_request("wrong file identifier/HTTP URL specified")
+        caption = params.get("caption")
+        plain, entities = _parse_formatted(caption or "", params.get("parse_mode"))
+        if len(plain) > _MAX_CAPTION_LENGTH:
+            raise _bad_request("message caption is too long")
+        markup = _validate_reply_markup(params.get("reply_markup"))
+        message = self._new_message(chat_id, self.bot_user)
+        # One size only: the fake does not scale images.
+        message["photo"] = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": 800,
+                "height": 600,
+                "file_size": len(stored.data),
+            }
+        ]
+        if plain:
+            message["caption"] = plain
+        if entities:
+            message["caption_entities"] = entities
+        if markup is not None and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        self._store_message(message)
+        self._record(message, params, "sendPhoto", caption or "")
         return copy.deepcopy(message)
 
     async def _send_chat_action(self, params: JSONDict) -> bool:

@@ -151,10 +151,15 @@ async def test_the_whole_loop(running: Running) -> None:
         assert task.status is TaskStatus.DONE
         assert await store.update_count(draft) == 3
 
+    before = len(running.fake.messages_to(TRI))
     summary = await running.ask(TRI, "/tonghop")
     assert "412/KH-UBND" in summary
     assert "✅ xong đúng hạn 1" in summary
     assert "Đơn vị chưa báo cáo kỳ này" in summary
+    # The chart per unit follows as a photo.
+    chart = (await running.fake.wait_for_messages(TRI, before + 2))[before + 1]
+    assert chart.method == "sendPhoto"
+    assert chart.file_data is not None and chart.file_data.startswith(b"\x89PNG")
 
 
 async def test_unregistered_user_is_told_whom_to_ask(running: Running) -> None:

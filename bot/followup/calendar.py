@@ -17,6 +17,7 @@ def is_working_day(day: date) -> bool:
     return _is_working_day(day)
 
 
+@lru_cache(maxsize=65536)
 def add_working_days(day: date, count: int) -> date:
     """The working day `count` working days after `day` (`day` itself need not be one)."""
     while count > 0:
@@ -26,6 +27,7 @@ def add_working_days(day: date, count: int) -> date:
     return day
 
 
+@lru_cache(maxsize=65536)
 def working_days_between(start: date, end: date) -> int:
     """How many working days lie after `start`, up to and including `end`."""
     count, day = 0, start

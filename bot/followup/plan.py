@@ -6,6 +6,7 @@ the due index says is due, claims what it returns, and stores `next_at` back in 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -166,14 +167,20 @@ def _deadline_events(
         )
     first = slots(deadline, eng.nudge_days, eng.nudge_hour, eng.tz)[-1].due_at.date()
     every = max(rules.overdue_every * (2 if gentle else 1), 1)
+    # Of the repeats up to today only the latest due one is sent (the others are dropped, not
+    # missed), so only the last two up to today and the next one become events: a task
+    # overdue for a year costs no more to plan than one overdue for a week.
+    repeats: deque[tuple[int, date]] = deque(maxlen=3)
     k, day = 1, first
     while True:
-        kind = "overdue" if k == 1 else f"overdue-{k}"
-        owed = Owed(kind, cycle, "unit", -(day - deadline).days, deadline, gentle)
-        found.append(_Event(at_hour(day, eng.nudge_hour, eng.tz), owed))
+        repeats.append((k, day))
         if day > today:
             break
         k, day = k + 1, add_working_days(day, every)
+    for k, day in repeats:
+        kind = "overdue" if k == 1 else f"overdue-{k}"
+        owed = Owed(kind, cycle, "unit", -(day - deadline).days, deadline, gentle)
+        found.append(_Event(at_hour(day, eng.nudge_hour, eng.tz), owed))
     if not gentle:  # coordinating units are never escalated
         steps: tuple[tuple[str, int, Audience], ...] = (
             ("escalate-head", rules.escalate_head_after, "head"),

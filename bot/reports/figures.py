@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -129,6 +130,24 @@ def _values(row: CountRow, unreachable: bool) -> tuple[int, ...]:
     )
 
 
+def _sums(
+    rows: Sequence[CountRow], unreachable: Collection[int]
+) -> tuple[dict[int, Counts], dict[int, Counts]]:
+    """Counts per directive and per unit, summed as plain lists."""
+    directive_sums: dict[int, list[int]] = {}
+    unit_sums: dict[int, list[int]] = {}
+    for row in rows:
+        values = _values(row, row.unit_id in unreachable)
+        for sums, key in ((directive_sums, row.directive_id), (unit_sums, row.unit_id)):
+            total = sums.setdefault(key, [0] * len(values))
+            for n, value in enumerate(values):
+                total[n] += value
+    return (
+        {k: Counts(*v) for k, v in directive_sums.items()},
+        {k: Counts(*v) for k, v in unit_sums.items()},
+    )
+
+
 def urgency(part: Part) -> tuple[int, int, int, str]:
     """Parts with most overdue, then blocked, then unreported tasks first."""
     c = part.counts
@@ -142,17 +161,8 @@ async def gather(
     win = window(scope, period, now, tz)
     rows = await store.report_counts(win)
     unreachable = await store.unreachable_units({r.unit_id for r in rows})
-    # Summed as plain lists: thousands of (directive, unit) rows over a province.
-    directive_sums: dict[int, list[int]] = {}
-    unit_sums: dict[int, list[int]] = {}
-    for row in rows:
-        values = _values(row, row.unit_id in unreachable)
-        for sums, key in ((directive_sums, row.directive_id), (unit_sums, row.unit_id)):
-            total = sums.setdefault(key, [0] * len(values))
-            for n, value in enumerate(values):
-                total[n] += value
-    by_directive = {k: Counts(*v) for k, v in directive_sums.items()}
-    by_unit = {k: Counts(*v) for k, v in unit_sums.items()}
+    # Tens of thousands of (directive, unit) rows over a province: summed off the event loop.
+    by_directive, by_unit = await asyncio.to_thread(_sums, rows, unreachable)
     names = {u.id: u.name for u in await store.units()}
     links = await store.directive_links(set(by_directive))
     # A document without a number is named with its issuer and year, as officials say it.

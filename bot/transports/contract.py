@@ -157,7 +157,7 @@ class Capabilities:
     files: bool
     markup: Literal["html", "plain"]
     # Messages per second in all, and the least gap between two bulk messages to one chat.
-    rate: float = 29.0
+    rate: float = 29.5
     chat_gap: float = 1.0
 
 

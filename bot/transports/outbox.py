@@ -13,6 +13,7 @@ from bot.domain import Recipient
 from bot.services import Services
 from bot.transports.contract import DeliveryError, Piece, Reply, Request, RetryLater, Transport
 from bot.transports.ordering import ChatOrder
+from bot.transports.pacing import INLINE_WAIT, Pacer
 from storage import OutboxRow, Outgoing
 
 log = logging.getLogger(__name__)
@@ -21,8 +22,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 # A message that still fails after this many attempts is given up on and reported.
 MAX_ATTEMPTS = 10
-# Waits up to this many seconds are waited out while sending, this many times.
-INLINE_WAIT = 5.0
+# A short wait asked by the platform is waited out while sending, this many times.
 INLINE_RETRIES = 3
 
 
@@ -59,44 +59,6 @@ def outgoing(svc: Services, replies: Sequence[Reply], request: Request | None) -
 async def owe(svc: Services, replies: Sequence[Reply], request: Request | None = None) -> int:
     """Store replies as owed, inside the caller's transaction when there is one."""
     return len(await svc.store.enqueue(outgoing(svc, replies, request), svc.now()))
-
-
-class Pacer:
-    """A smooth token bucket: at most `rate` sends a second, no burst; bulk sends keep a gap
-    per chat."""
-
-    def __init__(self, rate: float, chat_gap: float) -> None:
-        self._interval = 1.0 / rate
-        self._chat_gap = chat_gap
-        self._next = 0.0
-        self._chat_next: dict[str, float] = {}
-        # Sends are let through one at a time on an even timeline; one late by more than half
-        # an interval (a stalled event loop) restarts it, so no burst follows a stall.
-        self._turn = asyncio.Lock()
-
-    async def wait(self, chat_id: str, bulk: bool) -> None:
-        """Sleep until this send may go."""
-        loop = asyncio.get_running_loop()
-        if bulk:
-            now = loop.time()
-            at = max(now, self._chat_next.get(chat_id, 0.0))
-            self._chat_next[chat_id] = at + self._chat_gap
-            if len(self._chat_next) > 10_000:  # forget chats whose gap has long passed
-                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-            await asyncio.sleep(at - now)
-        async with self._turn:
-            held = self._next - loop.time()
-            if held > INLINE_WAIT:  # paused by the platform: back to the outbox, not queued here
-                raise RetryLater("the platform asked to wait", held)
-            await asyncio.sleep(max(0.0, held))
-            late = loop.time() - self._next
-            keep = late < self._interval / 2
-            self._next = (self._next if keep else loop.time()) + self._interval
-
-    def pause(self, seconds: float) -> None:
-        """Hold every send for `seconds` (the platform said to slow down)."""
-        loop = asyncio.get_running_loop()
-        self._next = max(self._next, loop.time() + seconds)
 
 
 @dataclass

@@ -1,0 +1,54 @@
+"""The pacer's turns: answers before bulk sends, in arrival order, and a cancelled waiter
+never keeps the turn."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.transports.pacing import Turns
+
+
+async def _take(
+    turns: Turns, bulk: bool, name: str, order: list[str], release: asyncio.Event
+) -> None:
+    async with turns.turn(bulk):
+        order.append(name)
+        await release.wait()
+
+
+async def test_answers_go_before_bulk_sends_waiting_longer() -> None:
+    turns, order, release = Turns(), [], asyncio.Event()
+    release.set()
+    hold = asyncio.Event()
+    first = asyncio.create_task(_take(turns, True, "holder", order, hold))
+    await asyncio.sleep(0)
+    waiting = []
+    for bulk, name in (
+        (True, "bulk 1"),
+        (False, "answer 1"),
+        (True, "bulk 2"),
+        (False, "answer 2"),
+    ):
+        waiting.append(asyncio.create_task(_take(turns, bulk, name, order, release)))
+        await asyncio.sleep(0)
+    hold.set()
+    await asyncio.gather(first, *waiting)
+    assert order == ["holder", "answer 1", "answer 2", "bulk 1", "bulk 2"]
+
+
+async def test_a_cancelled_waiter_hands_the_turn_on() -> None:
+    turns, order = Turns(), []
+    hold, release = asyncio.Event(), asyncio.Event()
+    release.set()
+    holder = asyncio.create_task(_take(turns, True, "holder", order, hold))
+    await asyncio.sleep(0)
+    gone = asyncio.create_task(_take(turns, False, "gone", order, release))
+    after = asyncio.create_task(_take(turns, True, "after", order, release))
+    await asyncio.sleep(0)
+    gone.cancel()
+    hold.set()
+    await asyncio.gather(holder, after)
+    assert order == ["holder", "after"]
+    # The turn is free again: a new holder gets it at once.
+    await asyncio.wait_for(_take(turns, True, "again", order, release), 1)
+    assert order[-1] == "again"
