@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from bot.roster import import_roster, load_roster
 from bot.services import Services
 from bot.sweep import sweep
 from bot.transports.outbox import LEASE, OutboxSender
-from storage import NewTask, Store
+from storage import NewDirective, NewTask, Store
 from tests.conftest import ENGINES, EXAMPLES, TZ, Clock, add_directive
 from tests.recorder import Recorder
 
@@ -221,3 +222,33 @@ def test_a_weekend_deadline_is_announced_with_the_days_left() -> None:
     by_kind = {s.kind: s for s in slots(date(2026, 11, 29), (7, 3, 1), 8, TZ)}  # a Sunday
     assert by_kind["due"].due_at.date() == date(2026, 11, 27)
     assert by_kind["due"].days == 2
+
+
+async def test_an_officials_items_due_at_once_come_in_one_message_past_a_batch(
+    store: Store,
+) -> None:
+    # Three units with 30 tasks each, interleaved by id and all due the same morning: more
+    # than one batch of the sweep, yet each unit's items are planned together.
+    now = datetime(2026, 12, 4, 2, tzinfo=UTC)
+    units = []
+    for n in range(3):
+        unit, _ = await store.upsert_unit(f"Phòng Thử {n}", f"phong thu {n}", None)
+        official = await store.add_official(unit.id, f"Cán bộ {n}", "member")
+        await store.link_identity(official, "telegram", str(7000 + n), now)
+        units.append(unit.id)
+    tasks = [NewTask(units[i % 3], "lead", f"Nhiệm vụ {i}", date(2026, 12, 4)) for i in range(90)]
+    await store.add_directive(
+        NewDirective("k1", "1/KH", "Kế hoạch", "UBND", None, None, "", "1", None, [], tasks),
+        now,
+    )
+    svc = Services(
+        store=store,
+        tz=TZ,
+        clock=lambda: now,
+        platforms=("telegram",),
+        rules=Rules(digest_weekday=None),
+    )
+    result = await sweep(svc, now)
+    assert result.planned == 90
+    chats = Counter(chat for _, _, chat, _, _ in await store.outbox_states())
+    assert chats == {"7000": 1, "7001": 1, "7002": 1}
