@@ -216,6 +216,25 @@ class DirectiveQueries(StoreBase):
         )
         return [_task_from_row(row) for row in rows]
 
+    async def coordinators_of_tasks(self, task_ids: Sequence[int]) -> dict[int, list[TaskView]]:
+        """The coordinating units' tasks of several lead tasks, by lead task id."""
+        if not task_ids:
+            return {}
+        marks = ",".join("?" * len(task_ids))
+        rows = await self._all(
+            _TASK_VIEW_SQL + f" WHERE t.lead_task_id IN ({marks}) ORDER BY t.directive_id, t.seq",
+            list(task_ids),
+        )
+        found: dict[int, list[TaskView]] = {}
+        leads = await self._all(
+            f"SELECT id, lead_task_id FROM tasks WHERE lead_task_id IN ({marks})", list(task_ids)
+        )
+        lead_of = {task_id: lead for task_id, lead in leads}
+        for row in rows:
+            task = _task_from_row(row)
+            found.setdefault(lead_of[task.id], []).append(task)
+        return found
+
     async def parent_task(self, task_id: int) -> int | None:
         """The task in the parent directive that this task implements, if linked."""
         row = await self._one("SELECT parent_task_id FROM tasks WHERE id = ?", (task_id,))

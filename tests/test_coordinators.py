@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from docx import Document
 
 from bot.domain import Official, TaskView
 from bot.importer import apply_import, describe, plan_import
 from bot.services import Services
 from bot.sweep import sweep
+from bot.transports import Request
+from handlers import dispatch
 from storage import NewTask, Store
 from tests.conftest import ENGINES, EXAMPLES, TZ, Clock, add_directive
 
@@ -117,3 +121,48 @@ async def test_linked_coordinators_are_reminded_gently_and_never_escalated(
     assert {"escalate-head", "escalate-leader"} <= kinds[lead.id]
     assert any(k.startswith("overdue") for k in kinds[helper.id])
     assert not any(k.startswith("escalate") for k in kinds[helper.id])
+
+
+def _docx_cells(data: bytes) -> list[str]:
+    doc = Document(io.BytesIO(data))
+    return [c.text for table in doc.tables for row in table.rows for c in row.cells]
+
+
+async def test_summary_and_report_show_coordinators_under_their_lead(
+    store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    culture, finance = roster["Huỳnh Ngọc Mai"].unit_id, roster["Lý Văn Phúc"].unit_id
+    overdue = date(2026, 11, 20)
+    directive = await add_directive(
+        store,
+        clock(),
+        [
+            NewTask(culture, "lead", "Dự thảo kế hoạch", deadline=overdue),
+            NewTask(finance, "coordinate", "Phối hợp bố trí kinh phí", deadline=overdue, lead=0),
+        ],
+    )
+    lead, helper = await store.tasks_of_directive(directive)
+    await store.add_update(
+        task_id=helper.id,
+        official_id=roster["Lý Văn Phúc"].id,
+        text="đã gửi dự toán",
+        percent=40,
+        status=None,
+        source=None,
+        now=clock(),
+    )
+    clock.set_local(date(2026, 12, 1))
+    svc = Services(store=store, tz=TZ, clock=clock, platforms=("telegram",))
+    leader = roster["Nguyễn Minh Trí"]
+    [summary] = await dispatch(svc, Request("console", str(leader.id), str(leader.id), "/tonghop"))
+    assert f"phối hợp: Phòng Tài chính - Kế hoạch #{helper.id} — 40% · “đã gửi dự toán”" in (
+        summary.text
+    )
+    assert "Phòng Tài chính - Kế hoạch · 412/KH-UBND · quá hạn" in summary.text
+    assert f"· phối hợp với #{lead.id}" in summary.text
+
+    [report] = await dispatch(svc, Request("console", str(leader.id), str(leader.id), "/baocao"))
+    cells = _docx_cells(report.files[0].data)
+    # By unit name finance would come first; it sits under the task it coordinates on.
+    first = cells.index("Phòng Văn hóa, Khoa học và Thông tin")
+    assert f"↳ Phòng Tài chính - Kế hoạch (phối hợp với #{lead.id})" in cells[first:]
