@@ -16,6 +16,7 @@ from bot.transports import Request
 from handlers import dispatch
 from storage import NewTask, Store
 from tests.conftest import ENGINES, EXAMPLES, TZ, Clock, add_directive
+from tests.test_review import LOOSE
 
 PLAN = (EXAMPLES / "directives" / "my-xuyen-chuyen-doi-so.txt").read_text("utf-8")
 CULTURE = "Phòng Văn hóa, Khoa học và Thông tin"
@@ -166,3 +167,12 @@ async def test_summary_and_report_show_coordinators_under_their_lead(
     # By unit name finance would come first; it sits under the task it coordinates on.
     first = cells.index("Phòng Văn hóa, Khoa học và Thông tin")
     assert f"↳ Phòng Tài chính - Kế hoạch (phối hợp với #{lead.id})" in cells[first:]
+
+
+async def test_the_command_line_preview_offers_the_sentences_too(
+    store: Store, clock: Clock, roster: dict[str, Official]
+) -> None:
+    shown = describe(await plan_import(store, LOOSE.decode()))
+    assert "Có thể là nhiệm vụ (chưa giao; thêm bằng #thêm Đơn vị: nội dung):" in shown
+    assert "    dòng 32: Phòng Y tế xây dựng kế hoạch ứng dụng hồ sơ sức khỏe điện tử" in shown
+    assert "dòng 36:" in shown and "dòng 37:" not in shown and "và 1 câu khác" in shown

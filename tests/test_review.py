@@ -285,3 +285,24 @@ async def test_an_added_sentence_of_an_unknown_unit_is_fixed_like_the_others(
 
 async def _unit(svc: Services, name: str) -> int:
     return next(u.id for u in await svc.store.units() if u.name == name)
+
+
+async def test_a_corrected_version_keeps_a_coordinators_task_and_its_lead(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader, mai = roster["Nguyễn Minh Trí"], roster["Huỳnh Ngọc Mai"]
+    [first] = await send_file(svc, leader)
+    assert "↳ phối hợp với #2 Phòng Tài chính - Kế hoạch" in first.text
+    await send(svc, leader, callback=f"imp:ok:{first.pending_id}:0")
+    [helper] = [t for t in await svc.store.tasks_of_units([mai.unit_id]) if t.role == "coordinate"]
+    await send(svc, mai, text=f"/capnhat #{helper.id} đã gửi số liệu")
+    # The new version gives culture one more lead task, ahead of the ones it had.
+    culture = "1. Phòng Văn hóa, Khoa học và Thông tin\n".encode()
+    extra = "- Chủ trì rà soát dịch vụ công trực tuyến, hoàn thành trước ngày 10/12/2026.\n"
+    [second] = await send_file(svc, leader, PLAN.replace(culture, culture + extra.encode()))
+    assert "thêm 1, sửa 2, bỏ 0 nhiệm vụ" in second.text
+    await send(svc, leader, callback=f"imp:ok:{second.pending_id}:0")
+    kept = await svc.store.task(helper.id)
+    lead = await svc.store.lead_of(helper.id)
+    assert kept is not None and kept.role == "coordinate" and kept.last_note == "đã gửi số liệu"
+    assert lead is not None and lead.unit_name == "Phòng Tài chính - Kế hoạch"
