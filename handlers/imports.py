@@ -97,8 +97,7 @@ async def preview(
     plans: list[PlannedDirective] | None = None,
     edit_of: str | None = None,
 ) -> list[Reply]:
-    """The preview of an import with its corrections: a button for each sentence that may be
-    a task, then confirm and cancel."""
+    """The preview of an import with its corrections, a button per offered sentence, confirm."""
     pending = await svc.store.pending(pending_id)
     assert pending is not None
     if plans is None:
@@ -285,6 +284,7 @@ async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
             tasks=len(fresh) + revised,
             undated=sum(1 for t in fresh if t.deadline is None),
             skipped=unassigned,
+            passed_over=[s.line for p in plans for s in p.sentences()],
             silent=silent,
             removed=sum(r.removed for _, r in result.revised),
             retained=sum(r.retained for _, r in result.revised),

@@ -166,6 +166,7 @@ SAMPLES = {
         "tasks": 3,
         "undated": 1,
         "skipped": [],
+        "passed_over": [31, 33],
         "silent": ["Phòng Nội vụ"],
         "removed": 1,
         "retained": 1,

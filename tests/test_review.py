@@ -257,6 +257,7 @@ async def test_sentences_that_may_be_tasks_are_offered_and_added_by_button(
     [done] = await send(svc, leader, callback=f"imp:ok:{pending}:1")
     assert "Đã lưu 1 văn bản mới" in done.text
     assert "Phòng Y tế" in done.text  # nobody there has pressed /start yet
+    assert "Không thêm 5 câu có thể là nhiệm vụ (dòng 33, 34, 35, 36, 37)" in done.text
     [health] = await svc.store.tasks_of_units([await _unit(svc, "Phòng Y tế")])
     assert health.title.startswith("Phòng Y tế xây dựng kế hoạch")
     assert health.deadline is not None and health.deadline.isoformat() == "2026-12-15"
