@@ -373,7 +373,9 @@ def describe(plans: list[PlannedDirective]) -> str:
                 lines.append(f"      ! không khớp đơn vị nào trong danh sách: {name}{hint}")
         sentences = plan.sentences()
         if sentences:
-            lines.append("  Có thể là nhiệm vụ (chưa giao; thêm bằng #thêm Đơn vị: nội dung):")
+            lines.append(
+                "  Có thể là nhiệm vụ (không được giao ở đây; gửi tệp trong chat để thêm):"
+            )
         for s in sentences[:SENTENCES_SHOWN]:
             lines.append(f"    dòng {s.line}: {_shorten(s.text)}")
         if len(sentences) > SENTENCES_SHOWN:

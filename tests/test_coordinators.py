@@ -173,6 +173,6 @@ async def test_the_command_line_preview_offers_the_sentences_too(
     store: Store, clock: Clock, roster: dict[str, Official]
 ) -> None:
     shown = describe(await plan_import(store, LOOSE.decode()))
-    assert "Có thể là nhiệm vụ (chưa giao; thêm bằng #thêm Đơn vị: nội dung):" in shown
+    assert "Có thể là nhiệm vụ (không được giao ở đây; gửi tệp trong chat để thêm):" in shown
     assert "    dòng 32: Phòng Y tế xây dựng kế hoạch ứng dụng hồ sơ sức khỏe điện tử" in shown
     assert "dòng 36:" in shown and "dòng 37:" not in shown and "và 1 câu khác" in shown
