@@ -10,15 +10,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.dates import fmt_date
-from bot.directives.model import ParsedAssignment, ParsedDocument
+from bot.directives.dates import deadline_from_text
+from bot.directives.model import ParsedAssignment, ParsedDocument, Unassigned
 from bot.directives.normalize import fold
 from bot.directives.parse import parse_text
 from bot.directives.readers import DocumentError, read_document_file
 from bot.domain import TaskView, Unit
 from bot.units import Match, UnitDirectory
 from storage import NewDirective, NewTask, ParentRef, Revision, Store
+from storage.records import match_tasks
 
-ROLE_VI = {"lead": "chủ trì", "coordinate": "phối hợp", "unspecified": "thực hiện"}
+ROLE_VI = {
+    "lead": "chủ trì",
+    "coordinate": "phối hợp",
+    "unspecified": "thực hiện",
+    "execute": "thi hành",
+}
+# The preview offers this many sentences that may be tasks, then says how many more.
+SENTENCES_SHOWN = 5
 State = Literal["new", "same", "revised"]
 
 
@@ -34,6 +43,10 @@ class PlannedAssignment:
     skipped: bool = False
     # The deadline lies before the document's own date: a slip, or a quoted old one.
     past: bool = False
+    # A coordinating unit's assignment: the number of the lead assignment it shares.
+    lead: int | None = None
+    # Added by the reviewer (by reply or button), not read by the parser.
+    added: bool = False
 
     @property
     def assigns(self) -> bool:
@@ -73,7 +86,14 @@ class PlannedDirective:
         return self.state == "same"
 
     def tasks(self) -> list[NewTask]:
-        """One task per matched unit per assignment; addressees of "thi hành" get none."""
+        """One task per matched unit per assignment; addressees of "thi hành" get none.
+
+        A coordinating unit's task points at the first task of its lead assignment.
+        """
+        rows = [(a, unit) for a in self.assignments if a.assigns for unit in a.units]
+        first: dict[int, int] = {}
+        for n, (a, _) in enumerate(rows):
+            first.setdefault(a.number, n)
         return [
             NewTask(
                 unit_id=unit.id,
@@ -82,11 +102,19 @@ class PlannedDirective:
                 deadline=a.deadline,
                 recurrence=a.parsed.recurrence,
                 report_to=a.parsed.report_to,
+                lead=first.get(a.lead) if a.lead is not None else None,
             )
-            for a in self.assignments
-            if a.assigns
-            for unit in a.units
+            for a, unit in rows
         ]
+
+    def lead_of(self, a: PlannedAssignment) -> PlannedAssignment | None:
+        """The lead assignment a coordinating one shares, if found in this document."""
+        return next((b for b in self.assignments if b.number == a.lead), None)
+
+    def sentences(self) -> list[Unassigned]:
+        """Sentences that may be tasks the parser missed, less those the reviewer added."""
+        taken = {" ".join(t.split()) for a in self.assignments if a.added for t in a.parsed.tasks}
+        return [u for u in self.doc.unassigned if " ".join(u.text.split()) not in taken]
 
     @property
     def unassigned(self) -> list[PlannedAssignment]:
@@ -142,18 +170,13 @@ async def changes_of(store: Store, plan: PlannedDirective) -> Changes | None:
     """For a corrected version, the tasks it adds, changes and drops (matched as the store does)."""
     if plan.state != "revised" or plan.existing_id is None:
         return None
-    old: dict[tuple[int, int], TaskView] = {}
-    counts: dict[int, int] = {}
-    for task in await store.tasks_of_directive(plan.existing_id):
-        old[(task.unit_id, counts.get(task.unit_id, 0))] = task
-        counts[task.unit_id] = counts.get(task.unit_id, 0) + 1
-    counts.clear()
+    old = {t.id: t for t in await store.tasks_of_directive(plan.existing_id)}
+    new_tasks = plan.tasks()
+    continued = match_tasks([(t.id, t.unit_id, t.role) for t in old.values()], new_tasks)
     added: list[NewTask] = []
     changed: list[tuple[TaskView, NewTask]] = []
-    for new in plan.tasks():
-        slot = (new.unit_id, counts.get(new.unit_id, 0))
-        counts[new.unit_id] = slot[1] + 1
-        before = old.pop(slot, None)
+    for new, task_id in zip(new_tasks, continued, strict=True):
+        before = old.pop(task_id) if task_id is not None else None
         if before is None:
             added.append(new)
         elif before.text != new.text or before.deadline != new.deadline:
@@ -193,32 +216,68 @@ async def plan_import(
     deadlines: dict[str, str] = (edits or {}).get("deadline", {})
     unit_fixes: dict[str, int] = (edits or {}).get("unit", {})
     skipped: set[str] = set((edits or {}).get("skip", []))
-    additions: list[dict[str, Any]] = (edits or {}).get("add", [])
-    plans = []
-    number = 0
     # Parsing a long file takes a while; the bot keeps answering others meanwhile.
-    for doc in await asyncio.to_thread(parse_text, text):
-        key = directive_key(doc)
-        sha = hashlib.sha256(doc.text.encode()).hexdigest()
-        assignments = []
+    docs = await asyncio.to_thread(parse_text, text)
+    rows: list[list[tuple[int, ParsedAssignment, Match | None]]] = []
+    number = 0
+    for doc in docs:
+        rows.append([])
         for parsed in doc.assignments:
             number += 1
-            matches = tuple(directory.match(name) for name in parsed.units_split or (parsed.unit,))
-            if str(number) in unit_fixes and unit_fixes[str(number)] in units:
-                fixed = units[unit_fixes[str(number)]]
+            rows[-1].append((number, parsed, None))
+    first_added = number + 1
+    # What the reviewer added comes after every parsed assignment, so the numbers of those
+    # never move; each goes with the document it was found in (by default the last one).
+    for added in (edits or {}).get("add", []) if docs else ():
+        doc_index = min(max(int(added.get("doc", len(docs) - 1)), 0), len(docs) - 1)
+        unit = units.get(int(added["unit"])) if added.get("unit") is not None else None
+        name = unit.name if unit else str(added.get("name") or "")
+        if not name:
+            continue
+        number += 1
+        deadline, stated = deadline_from_text(added["text"], docs[doc_index].date)
+        parsed = ParsedAssignment(
+            unit=name,
+            units_split=(name,),
+            role="lead",
+            tasks=(added["text"],),
+            deadline=deadline,
+            deadline_text=stated,
+        )
+        rows[doc_index].append((number, parsed, Match(name, (unit,)) if unit else None))
+    plans = []
+    for doc, found in zip(docs, rows, strict=True):
+        assignments = []
+        for n, parsed, given in found:
+            matches = (
+                (given,)
+                if given
+                else tuple(directory.match(name) for name in parsed.units_split or (parsed.unit,))
+            )
+            if str(n) in unit_fixes and unit_fixes[str(n)] in units:
+                fixed = units[unit_fixes[str(n)]]
                 matches = (Match(fixed.name, (fixed,)),)
             deadline = parsed.deadline
-            if str(number) in deadlines:
-                deadline = date.fromisoformat(deadlines[str(number)])
+            if str(n) in deadlines:
+                deadline = date.fromisoformat(deadlines[str(n)])
             hints = tuple(
                 (m.name, tuple(directory.closest(m.name))) for m in matches if not m.units
             )
             past = deadline is not None and doc.date is not None and deadline < doc.date
             assignments.append(
                 PlannedAssignment(
-                    number, parsed, matches, deadline, hints, str(number) in skipped, past
+                    n,
+                    parsed,
+                    matches,
+                    deadline,
+                    hints,
+                    str(n) in skipped,
+                    past,
+                    added=n >= first_added,
                 )
             )
+        key = directive_key(doc)
+        sha = hashlib.sha256(doc.text.encode()).hexdigest()
         existing = await store.directive_id(key)
         state: State = "new"
         if existing is not None:
@@ -232,25 +291,42 @@ async def plan_import(
                 state=state,
                 existing_id=existing,
                 issuer_unit_id=issuer.id if issuer else None,
-                assignments=tuple(assignments),
+                assignments=tuple(_link_coordinators(assignments)),
             )
         )
-    if plans and additions:
-        # What the reviewer added by reply comes after every parsed assignment, so the
-        # numbers of those never move.
-        extra = []
-        for added in additions:
-            unit = units.get(int(added["unit"]))
-            if unit is None:
-                continue
-            number += 1
-            parsed = ParsedAssignment(
-                unit=unit.name, units_split=(unit.name,), role="lead", tasks=(added["text"],)
-            )
-            extra.append(PlannedAssignment(number, parsed, (Match(unit.name, (unit,)),), None))
-        last = plans[-1]
-        plans[-1] = replace(last, assignments=last.assignments + tuple(extra))
     return plans
+
+
+def _link_coordinators(assignments: list[PlannedAssignment]) -> list[PlannedAssignment]:
+    """Give each coordinating assignment the number of the lead assignment it shares.
+
+    The parser names the lead unit (`coordinates_for`); where that unit leads several
+    assignments, the one listing this coordinator wins, then the one with the same deadline,
+    then the first.
+    """
+    leads = [a for a in assignments if a.parsed.role == "lead"]
+    linked = []
+    for a in assignments:
+        target = fold(a.parsed.coordinates_for or "")
+        if a.parsed.role != "coordinate" or not target:
+            linked.append(a)
+            continue
+        me = fold(a.parsed.unit)
+        found = [
+            b
+            for b in leads
+            if target in {fold(b.parsed.unit), *(fold(u) for u in b.parsed.units_split)}
+        ]
+        best = max(
+            found,
+            key=lambda b: (
+                me in {fold(c) for c in b.parsed.coordinators},
+                b.parsed.deadline == a.parsed.deadline,
+            ),
+            default=None,
+        )
+        linked.append(replace(a, lead=best.number) if best else a)
+    return linked
 
 
 async def apply_import(store: Store, plans: list[PlannedDirective], now: datetime) -> ImportResult:
@@ -287,11 +363,23 @@ def describe(plans: list[PlannedDirective]) -> str:
             lines.append(f"  #{a.number} {a.parsed.unit} — {ROLE_VI[a.parsed.role]} — {deadline}")
             for task in a.parsed.tasks:
                 lines.append(f"      - {_shorten(task)}")
+            lead = plan.lead_of(a)
+            if lead is not None:
+                lines.append(f"      ↳ phối hợp với #{lead.number} {lead.parsed.unit}")
             if a.units:
                 lines.append(f"      → {len(a.units)} đơn vị: {', '.join(u.name for u in a.units)}")
             for name, close in a.hints:
                 hint = f" (gần giống: {', '.join(close)})" if close else ""
                 lines.append(f"      ! không khớp đơn vị nào trong danh sách: {name}{hint}")
+        sentences = plan.sentences()
+        if sentences:
+            lines.append(
+                "  Có thể là nhiệm vụ (không được giao ở đây; gửi tệp trong chat để thêm):"
+            )
+        for s in sentences[:SENTENCES_SHOWN]:
+            lines.append(f"    dòng {s.line}: {_shorten(s.text)}")
+        if len(sentences) > SENTENCES_SHOWN:
+            lines.append(f"    và {len(sentences) - SENTENCES_SHOWN} câu khác")
         if not plan.exists:
             lines.append(
                 f"  Sẽ {'tạo' if plan.state == 'new' else 'cập nhật'} {len(plan.tasks())} nhiệm vụ."

@@ -8,9 +8,11 @@ from collections import defaultdict
 from typing import Any
 
 from bot.dates import DateError, parse_date
+from bot.directives.model import Unassigned
 from bot.directives.readers import MAX_BYTES, DocumentError, read_document
 from bot.domain import Official, TaskView
 from bot.importer import (
+    SENTENCES_SHOWN,
     PlannedDirective,
     apply_import,
     changes_of,
@@ -27,6 +29,9 @@ from handlers.base import error, label, refusal, say
 FETCH_SECONDS = 60
 # imp:<ok|no|skip>:<import>:<revision of its corrections>: an older preview's buttons are stale.
 _BUTTON = re.compile(r"imp:(ok|no|skip):([0-9]{1,9})(?::([0-9]{1,5}))?")
+# imp:add:<import>:<sentence>: adds a sentence the preview offers as a possible task. The
+# sentence is counted over every document's list, so it names the same one in any preview.
+_ADD_BUTTON = re.compile(r"imp:add:([0-9]{1,9}):([0-9]{1,4})")
 _EDIT = re.compile(
     r"^\s*#?(\d{1,4})\s+(hạn|han|deadline|đơn vị|don vi|unit|bỏ|bo|skip)\s*:?\s*(.*?)\s*$",
     re.IGNORECASE | re.DOTALL,
@@ -72,15 +77,35 @@ def _decisions(svc: Services, pending_id: int, rev: int) -> tuple[tuple[str, str
     )
 
 
+def _offers(svc: Services, pending_id: int, plans: list[PlannedDirective]) -> list[tuple[str, str]]:
+    """A button for each sentence the preview shows as a possible task."""
+    found = []
+    offset = 0
+    for plan in plans:
+        for sentence in plan.sentences()[:SENTENCES_SHOWN]:
+            k = offset + plan.doc.unassigned.index(sentence)
+            found.append(
+                (say(svc, "import_offer", line=sentence.line).text, f"imp:add:{pending_id}:{k}")
+            )
+        offset += len(plan.doc.unassigned)
+    return found
+
+
 async def preview(
-    svc: Services, pending_id: int, plans: list[PlannedDirective] | None = None
+    svc: Services,
+    pending_id: int,
+    plans: list[PlannedDirective] | None = None,
+    edit_of: str | None = None,
 ) -> list[Reply]:
-    """The preview of an import with its corrections, with confirm and cancel buttons."""
+    """The preview of an import with its corrections, a button per offered sentence, confirm."""
     pending = await svc.store.pending(pending_id)
     assert pending is not None
     if plans is None:
         plans = await plan_import(svc.store, pending.text, pending.edits)
-    buttons = _decisions(svc, pending_id, _revision(pending.edits))
+    buttons = (
+        *_offers(svc, pending_id, plans),
+        *_decisions(svc, pending_id, _revision(pending.edits)),
+    )
     changes = [await changes_of(svc.store, p) for p in plans]
     return [
         say(
@@ -88,11 +113,51 @@ async def preview(
             "import_preview",
             pending_id=pending_id,
             buttons=buttons,
+            edit_of=edit_of,
             file_name=pending.file_name,
             plans=plans,
             changes=changes,
+            shown=SENTENCES_SHOWN,
+            offered=any(p.sentences() for p in plans),
         )
     ]
+
+
+def _sentence_at(
+    plans: list[PlannedDirective], k: int
+) -> tuple[int, PlannedDirective, Unassigned] | None:
+    """The k-th sentence over every document's list, with its document's index and plan."""
+    for doc_index, plan in enumerate(plans):
+        if k < len(plan.doc.unassigned):
+            return doc_index, plan, plan.doc.unassigned[k]
+        k -= len(plan.doc.unassigned)
+    return None
+
+
+async def add_sentence(svc: Services, req: Request, me: Official) -> list[Reply]:
+    """A sentence's button under a preview: it becomes an assignment, and the preview shows it."""
+    button = _ADD_BUTTON.fullmatch(req.callback or "")
+    if button is None:
+        return error(svc, "unknown_command")
+    pending = await svc.store.pending(int(button[1]))
+    if pending is None or pending.state != "open" or pending.official_id != me.id:
+        return error(svc, "import_closed")
+    plans = await plan_import(svc.store, pending.text, pending.edits)
+    found = _sentence_at(plans, int(button[2]))
+    if found is None:
+        return refusal(svc, "stale_button")
+    doc_index, plan, sentence = found
+    if sentence not in plan.sentences():
+        return refusal(svc, "sentence_added")
+    edits = dict(pending.edits)
+    edits["add"] = [
+        *edits.get("add", []),
+        {"name": sentence.unit, "text": sentence.text, "doc": doc_index},
+    ]
+    edits["rev"] = _revision(edits) + 1
+    await svc.store.set_pending_edits(pending.id, edits)
+    shown = await preview(svc, pending.id, edit_of=req.message_id)
+    return [Reply("", toast=say(svc, "toast", what="added", line=sentence.line).text), *shown]
 
 
 async def correct(svc: Services, req: Request, me: Official, pending_id: int) -> list[Reply]:
@@ -153,15 +218,18 @@ async def correct(svc: Services, req: Request, me: Official, pending_id: int) ->
 
 
 def _written_name(plans: list[PlannedDirective], number: str) -> str | None:
+    # Only a name the parser read becomes an alias; one added in review may be any words.
     for plan in plans:
         for a in plan.assignments:
-            if str(a.number) == number and not a.units:
+            if str(a.number) == number and not a.units and not a.added:
                 return a.parsed.unit
     return None
 
 
 async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
-    """The confirm, skip-and-confirm or cancel button of a preview."""
+    """The confirm, skip-and-confirm, cancel or add-a-sentence button of a preview."""
+    if (req.callback or "").startswith("imp:add:"):
+        return await add_sentence(svc, req, me)
     button = _BUTTON.fullmatch(req.callback or "")
     if button is None:
         return error(svc, "unknown_command")
@@ -216,6 +284,7 @@ async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
             tasks=len(fresh) + revised,
             undated=sum(1 for t in fresh if t.deadline is None),
             skipped=unassigned,
+            passed_over=[s.line for p in plans for s in p.sentences()],
             silent=silent,
             removed=sum(r.removed for _, r in result.revised),
             retained=sum(r.retained for _, r in result.revised),

@@ -139,6 +139,8 @@ async def show_task(svc: Services, req: Request, me: Official, args: str) -> lis
             task=task,
             today=svc.today(),
             chain=await svc.store.chain_of(task.directive_id),
+            lead=await svc.store.lead_of(task.id),
+            coordinators=await svc.store.coordinators_of(task.id),
             notes=await svc.store.notes_of(task.id),
             evidence=await svc.store.evidence_of(task.id),
         )

@@ -15,6 +15,7 @@ from storage.records import (
     ParentRef,
     Revision,
     _task_from_row,
+    match_tasks,
 )
 
 
@@ -50,6 +51,8 @@ class DirectiveQueries(StoreBase):
             directive_id = cast(int, cur.lastrowid)
             await self._insert_parents(directive_id, new.parents)
             await self._insert_tasks(directive_id, list(enumerate(new.tasks)), now)
+            ids = await self._ids_by_seq(directive_id)
+            await self._link_leads([ids[seq] for seq in range(len(new.tasks))], new.tasks)
         await self.link_chain(directive_id)
         return directive_id
 
@@ -85,6 +88,20 @@ class DirectiveQueries(StoreBase):
             ],
         )
 
+    async def _ids_by_seq(self, directive_id: int) -> dict[int, int]:
+        rows = await self._all("SELECT seq, id FROM tasks WHERE directive_id = ?", (directive_id,))
+        return {seq: task_id for seq, task_id in rows}
+
+    async def _link_leads(self, ids: Sequence[int], tasks: Sequence[NewTask]) -> None:
+        """Point each coordinating task at its lead task; `ids` are the tasks' ids in order."""
+        await self._db.executemany(
+            "UPDATE tasks SET lead_task_id = ? WHERE id = ?",
+            [
+                (ids[t.lead] if t.lead is not None and 0 <= t.lead < len(ids) else None, task_id)
+                for task_id, t in zip(ids, tasks, strict=True)
+            ],
+        )
+
     async def directive_source(self, directive_id: int) -> str | None:
         """The SHA-256 of the text a directive was last imported from."""
         row = await self._one("SELECT source_sha256 FROM directives WHERE id = ?", (directive_id,))
@@ -95,19 +112,14 @@ class DirectiveQueries(StoreBase):
     ) -> Revision:
         """Apply a corrected version: tasks are matched per unit in order, so progress is kept."""
         rows = await self._all(
-            "SELECT t.id, t.unit_id, t.seq, EXISTS (SELECT 1 FROM updates u WHERE u.task_id = t.id)"
+            "SELECT t.id, t.unit_id, t.role, t.seq,"
+            " EXISTS (SELECT 1 FROM updates u WHERE u.task_id = t.id)"
             " FROM tasks t WHERE t.directive_id = ? ORDER BY t.seq",
             (directive_id,),
         )
-        old: dict[tuple[int, int], tuple[int, bool]] = {}
-        counts: dict[int, int] = {}
-        for task_id, unit, _seq, has_updates in rows:
-            old[(unit, counts.get(unit, 0))] = (task_id, bool(has_updates))
-            counts[unit] = counts.get(unit, 0) + 1
-        next_seq = max((r[2] for r in rows), default=-1) + 1
-        kept = added = 0
+        continued = match_tasks([(r[0], r[1], r[2]) for r in rows], new.tasks)
+        next_seq = max((r[3] for r in rows), default=-1) + 1
         fresh: list[tuple[int, NewTask]] = []
-        counts.clear()
         async with self._transaction() as db:
             await db.execute(
                 "UPDATE directives SET kind = ?, issuer = ?, subject = ?, source_text = ?,"
@@ -126,11 +138,8 @@ class DirectiveQueries(StoreBase):
                 "DELETE FROM directive_parents WHERE directive_id = ?", (directive_id,)
             )
             await self._insert_parents(directive_id, new.parents)
-            for task in new.tasks:
-                slot = (task.unit_id, counts.get(task.unit_id, 0))
-                counts[task.unit_id] = slot[1] + 1
-                match = old.pop(slot, None)
-                if match is None:
+            for task, task_id in zip(new.tasks, continued, strict=True):
+                if task_id is None:
                     fresh.append((next_seq + len(fresh), task))
                     continue
                 await db.execute(
@@ -142,15 +151,21 @@ class DirectiveQueries(StoreBase):
                         task.deadline.isoformat() if task.deadline else None,
                         task.recurrence,
                         task.report_to,
-                        match[0],
+                        task_id,
                     ),
                 )
-                kept += 1
             await self._insert_tasks(directive_id, fresh, now)
-            added = len(fresh)
+            by_seq = await self._ids_by_seq(directive_id)
+            inserted = iter(by_seq[seq] for seq, _ in fresh)
+            ids = [task_id if task_id is not None else next(inserted) for task_id in continued]
+            await self._link_leads(ids, new.tasks)
             # A task the correction dropped goes, unless officials already reported on it.
-            dropped = [task_id for task_id, has_updates in old.values() if not has_updates]
+            kept_ids = set(ids)
+            old = [(r[0], bool(r[4])) for r in rows if r[0] not in kept_ids]
+            dropped = [task_id for task_id, has_updates in old if not has_updates]
             await db.executemany("DELETE FROM tasks WHERE id = ?", [(t,) for t in dropped])
+        kept = len(new.tasks) - len(fresh)
+        added = len(fresh)
         await self.link_chain(directive_id)
         return Revision(
             kept=kept, added=added, removed=len(dropped), retained=len(old) - len(dropped)
@@ -185,6 +200,40 @@ class DirectiveQueries(StoreBase):
                        WHERE parent_id = ?)""",
                 (directive_id, directive_id),
             )
+
+    async def lead_of(self, task_id: int) -> TaskView | None:
+        """The lead task that a coordinating unit's task shares, if linked."""
+        row = await self._one(
+            _TASK_VIEW_SQL + " WHERE t.id = (SELECT lead_task_id FROM tasks WHERE id = ?)",
+            (task_id,),
+        )
+        return _task_from_row(row) if row else None
+
+    async def coordinators_of(self, task_id: int) -> list[TaskView]:
+        """The coordinating units' tasks linked to a lead task, with their latest notes."""
+        rows = await self._all(
+            _TASK_VIEW_SQL + " WHERE t.lead_task_id = ? ORDER BY t.seq", (task_id,)
+        )
+        return [_task_from_row(row) for row in rows]
+
+    async def coordinators_of_tasks(self, task_ids: Sequence[int]) -> dict[int, list[TaskView]]:
+        """The coordinating units' tasks of several lead tasks, by lead task id."""
+        if not task_ids:
+            return {}
+        marks = ",".join("?" * len(task_ids))
+        rows = await self._all(
+            _TASK_VIEW_SQL + f" WHERE t.lead_task_id IN ({marks}) ORDER BY t.directive_id, t.seq",
+            list(task_ids),
+        )
+        found: dict[int, list[TaskView]] = {}
+        leads = await self._all(
+            f"SELECT id, lead_task_id FROM tasks WHERE lead_task_id IN ({marks})", list(task_ids)
+        )
+        lead_of = {task_id: lead for task_id, lead in leads}
+        for row in rows:
+            task = _task_from_row(row)
+            found.setdefault(lead_of[task.id], []).append(task)
+        return found
 
     async def parent_task(self, task_id: int) -> int | None:
         """The task in the parent directive that this task implements, if linked."""

@@ -32,6 +32,32 @@ class NewTask:
     deadline: date | None = None
     recurrence: str | None = None
     report_to: str | None = None
+    # A coordinating unit's task: the position, in the same directive's task list, of the
+    # lead task it shares.
+    lead: int | None = None
+
+
+def match_tasks(old: Sequence[tuple[int, int, str]], new: Sequence[NewTask]) -> list[int | None]:
+    """For each task of a corrected version, the stored task it continues (by id), if any.
+
+    `old` holds (id, unit id, role) in document order. A unit's tasks pair up in order, first
+    those of the same role, then the rest: a unit that leads one task and coordinates another
+    keeps each task's progress where it was even when the version adds a task before them.
+    """
+    found: list[int | None] = [None] * len(new)
+    taken: set[int] = set()
+    for same_role in (True, False):
+        queues: dict[tuple[int, str], list[int]] = {}
+        for task_id, unit_id, role in old:
+            if task_id not in taken:
+                queues.setdefault((unit_id, role if same_role else ""), []).append(task_id)
+        for n, task in enumerate(new):
+            queue = queues.get((task.unit_id, task.role if same_role else ""))
+            if found[n] is None and queue:
+                task_id = queue.pop(0)
+                found[n] = task_id
+                taken.add(task_id)
+    return found
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ class ReportTask:
     note_at: datetime | None
     notes: int
     evidence: int
+    # A coordinating unit's task: the lead task it shares.
+    lead_task_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ _SCOPE = """t.unit_id IN (SELECT value FROM json_each(:units)) {directives}"""
 _NOW = f"""
 t0 AS (
     SELECT t.id, t.directive_id, t.unit_id, t.deadline, t.role, t.text, t.recurrence,
-           t.parent_task_id, CASE WHEN t.status = 'done' THEN t.done_at END AS done_at,
+           t.parent_task_id, t.lead_task_id,
+           CASE WHEN t.status = 'done' THEN t.done_at END AS done_at,
            t.last_update_id AS last_id, {_REPORTED_NOW} AS reported,
            t.last_blocked AS noted_blocked, t.last_percent AS percent, t.note_count AS notes
     FROM tasks t WHERE {_SCOPE}
@@ -125,7 +128,7 @@ t0 AS (
 _THEN = f"""
 past AS (
     SELECT t.id, t.directive_id, t.unit_id, t.deadline, t.role, t.text, t.recurrence,
-           t.parent_task_id,
+           t.parent_task_id, t.lead_task_id,
            CASE WHEN t.status = 'done' THEN (SELECT MIN(created_at) FROM updates
                WHERE task_id = t.id AND status = 'done') END AS done_at,
            (SELECT id FROM updates WHERE task_id = t.id AND created_at <= :end_at
@@ -138,7 +141,8 @@ past AS (
     FROM tasks t WHERE {_SCOPE} AND t.created_at <= :end_at
 ), t0 AS (
     SELECT past.id, past.directive_id, past.unit_id, past.deadline, past.role, past.text,
-           past.recurrence, past.parent_task_id, past.done_at, past.last_id, past.reported,
+           past.recurrence, past.parent_task_id, past.lead_task_id, past.done_at, past.last_id,
+           past.reported,
            CASE WHEN {_BLOCKED} THEN 1 ELSE 0 END AS noted_blocked, past.percent, past.notes
     FROM past LEFT JOIN updates lu ON lu.id = past.last_id
 )"""
@@ -182,7 +186,7 @@ _ROW_SQL = (
 SELECT c.id, c.directive_id, d.code, c.unit_id, u.name, c.role, c.text, c.deadline,
        c.recurrence, c.parent_task_id, c.standing, c.blocked, c.days_overdue,
        CASE WHEN c.done = 1 THEN 100 ELSE c.percent END, lu.text, lu.created_at, c.notes,
-       {_EVIDENCE}
+       {_EVIDENCE}, c.lead_task_id
 FROM c JOIN directives d ON d.id = c.directive_id JOIN units u ON u.id = c.unit_id
 LEFT JOIN updates lu ON lu.id = c.last_id
 """
@@ -288,6 +292,7 @@ def _report_task(row: Sequence[Any]) -> ReportTask:
         note_at=datetime.fromisoformat(row[15]) if row[15] else None,
         notes=int(row[16]),
         evidence=int(row[17]),
+        lead_task_id=row[18],
     )
 
 

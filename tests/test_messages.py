@@ -91,6 +91,8 @@ SAMPLES = {
         "task": TASK,
         "today": TODAY,
         "chain": ["69-KL/TW", "2018-CV/TU"],
+        "lead": TASK,
+        "coordinators": [TASK],
         "notes": [Note(datetime(2026, 11, 20, tzinfo=UTC), "An", "đạt 40%", 40, "blocked")],
         "evidence": [Evidence(1, "a.jpg", "photo", 4096, "An", datetime(2026, 11, 21, tzinfo=UTC))],
     },
@@ -139,7 +141,14 @@ SAMPLES = {
     "report_labels": {},
     "report_written": {"path": "bao-cao.docx"},
     "report_error": {"code": "unknown_scope", "name": "Phòng X", "close": ["Phòng Y"]},
-    "import_preview": {"file_name": "kh.docx", "plans": [], "changes": []},
+    "import_preview": {
+        "file_name": "kh.docx",
+        "plans": [],
+        "changes": [],
+        "shown": 5,
+        "offered": True,
+    },
+    "import_offer": {"line": 42},
     "import_corrected": {
         "done": [
             {"what": "deadline", "number": "2", "deadline": TODAY},
@@ -157,6 +166,7 @@ SAMPLES = {
         "tasks": 3,
         "undated": 1,
         "skipped": [],
+        "passed_over": [31, 33],
         "silent": ["Phòng Nội vụ"],
         "removed": 1,
         "retained": 1,

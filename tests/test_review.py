@@ -206,3 +206,104 @@ async def test_a_deadline_before_the_documents_date_is_flagged(
     early = PLAN.replace(b"20/12/2026", b"20/12/2020")
     [preview] = await send_file(svc, roster["Nguyễn Minh Trí"], early)
     assert "hạn 20/12/2020 ⚠️ trước ngày văn bản" in preview.text
+
+
+# Prose after the numbered items: sentences that address a unit but are no assignment yet.
+LOOSE = PLAN.replace(
+    "\nNơi nhận:".encode(),
+    """
+III. CÁC NỘI DUNG KHÁC
+Các đơn vị chủ động thực hiện các nội dung sau.
+Phòng Y tế xây dựng kế hoạch ứng dụng hồ sơ sức khỏe điện tử, báo cáo trước ngày 15/12/2026.
+Phòng Tư pháp thẩm định các văn bản quy phạm pháp luật liên quan.
+Thanh tra huyện kiểm tra việc sử dụng kinh phí khoa học, công nghệ.
+Phòng Giáo dục và Đào tạo triển khai chuyển đổi số trong trường học.
+Phòng Dân tộc tổng hợp nhu cầu ứng dụng công nghệ của đồng bào.
+Phòng Lao động thống kê lao động ngành công nghệ.
+
+Nơi nhận:""".encode(),
+)
+
+
+async def test_sentences_that_may_be_tasks_are_offered_and_added_by_button(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    [preview] = await send_file(svc, leader, LOOSE)
+    pending = preview.pending_id
+    assert "Có thể là nhiệm vụ:" in preview.text
+    assert "• dòng 32 · Phòng Y tế: Phòng Y tế xây dựng kế hoạch" in preview.text
+    assert "dòng 37" not in preview.text and "và 1 câu khác" in preview.text
+    offers = [(text, data) for text, data in preview.buttons if data.startswith("imp:add:")]
+    assert [text for text, _ in offers] == [f"➕ Thêm dòng {n}" for n in range(32, 37)]
+    assert all(len(data.encode()) <= 64 for _, data in preview.buttons)  # Telegram's limit
+    assert [data for _, data in preview.buttons][-2:] == [
+        f"imp:ok:{pending}:0",
+        f"imp:no:{pending}:0",
+    ]
+
+    toast, edited = await send(svc, leader, callback=offers[0][1])
+    assert toast.toast == "Đã thêm dòng 32"
+    assert edited.edit_of is not None and edited.pending_id == pending  # the preview, in place
+    assert "#7</b> Phòng Y tế — chủ trì — hạn 15/12/2026" in edited.text
+    assert "dòng 32 ·" not in edited.text and "dòng 37 · Phòng Lao động" in edited.text
+    assert "câu khác" not in edited.text
+    assert f"imp:ok:{pending}:1" in [data for _, data in edited.buttons]
+    [again] = await send(svc, leader, callback=offers[0][1])
+    assert again.toast and "đã được thêm" in again.toast
+    [stale] = await send(svc, leader, callback=f"imp:ok:{pending}:0")
+    assert stale.toast and "đã cũ" in stale.toast
+
+    [done] = await send(svc, leader, callback=f"imp:ok:{pending}:1")
+    assert "Đã lưu 1 văn bản mới" in done.text
+    assert "Phòng Y tế" in done.text  # nobody there has pressed /start yet
+    assert "Không thêm 5 câu có thể là nhiệm vụ (dòng 33, 34, 35, 36, 37)" in done.text
+    [health] = await svc.store.tasks_of_units([await _unit(svc, "Phòng Y tế")])
+    assert health.title.startswith("Phòng Y tế xây dựng kế hoạch")
+    assert health.deadline is not None and health.deadline.isoformat() == "2026-12-15"
+
+
+async def test_an_added_sentence_of_an_unknown_unit_is_fixed_like_the_others(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader = roster["Nguyễn Minh Trí"]
+    [preview] = await send_file(svc, leader, LOOSE)
+    pending = preview.pending_id
+    offer = next(d for t, d in preview.buttons if t == "➕ Thêm dòng 36")
+    await send(svc, leader, callback=offer)
+    [asked] = await send(svc, leader, callback=f"imp:ok:{pending}:1")
+    assert "#7 Phòng Dân tộc" in asked.text and "không được giao" in asked.text
+    await link(svc.store, str(leader.id), 903, pending_id=pending)
+    [fixed] = await send(svc, leader, text="#7 đơn vị Phòng Nội vụ", reply_to_message_id=903)
+    assert "#7: giao cho Phòng Nội vụ" in fixed.text
+    [done] = await send(svc, leader, callback=f"imp:ok:{pending}:2")
+    assert "Đã lưu 1 văn bản mới" in done.text
+    interior = await svc.store.tasks_of_units([roster["Phan Quốc Bảo"].unit_id])
+    assert [t.title for t in interior][-1].startswith("Phòng Dân tộc tổng hợp")
+    # Words added in review are not remembered as another name of the unit.
+    assert name_key("Phòng Dân tộc") not in {key for key, _ in await svc.store.aliases()}
+
+
+async def _unit(svc: Services, name: str) -> int:
+    return next(u.id for u in await svc.store.units() if u.name == name)
+
+
+async def test_a_corrected_version_keeps_a_coordinators_task_and_its_lead(
+    svc: Services, roster: dict[str, Official]
+) -> None:
+    leader, mai = roster["Nguyễn Minh Trí"], roster["Huỳnh Ngọc Mai"]
+    [first] = await send_file(svc, leader)
+    assert "↳ phối hợp với #2 Phòng Tài chính - Kế hoạch" in first.text
+    await send(svc, leader, callback=f"imp:ok:{first.pending_id}:0")
+    [helper] = [t for t in await svc.store.tasks_of_units([mai.unit_id]) if t.role == "coordinate"]
+    await send(svc, mai, text=f"/capnhat #{helper.id} đã gửi số liệu")
+    # The new version gives culture one more lead task, ahead of the ones it had.
+    culture = "1. Phòng Văn hóa, Khoa học và Thông tin\n".encode()
+    extra = "- Chủ trì rà soát dịch vụ công trực tuyến, hoàn thành trước ngày 10/12/2026.\n"
+    [second] = await send_file(svc, leader, PLAN.replace(culture, culture + extra.encode()))
+    assert "thêm 1, sửa 2, bỏ 0 nhiệm vụ" in second.text
+    await send(svc, leader, callback=f"imp:ok:{second.pending_id}:0")
+    kept = await svc.store.task(helper.id)
+    lead = await svc.store.lead_of(helper.id)
+    assert kept is not None and kept.role == "coordinate" and kept.last_note == "đã gửi số liệu"
+    assert lead is not None and lead.unit_name == "Phòng Tài chính - Kế hoạch"

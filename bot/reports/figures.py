@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.domain import TaskView
 from bot.labels import directive_label
 from bot.reports.period import Period
 from bot.reports.scope import Scope
@@ -94,6 +95,8 @@ class Figures:
     unreachable_units: tuple[str, ...]
     rollup: tuple[Rollup, ...] = ()
     links: tuple[DirectiveLink, ...] = field(default=())
+    # The coordinating units' tasks of the lead tasks in the attention list, by lead task id.
+    coordinators: Mapping[int, Sequence[TaskView]] = field(default_factory=dict)
 
 
 def window(scope: Scope, period: Period, now: datetime, tz: ZoneInfo) -> ReportWindow:
@@ -174,6 +177,8 @@ async def gather(
     }
     directives = sorted((Part(i, codes[i], c) for i, c in by_directive.items()), key=urgency)
     units = sorted((Part(i, names[i], c) for i, c in by_unit.items()), key=urgency)
+    attention = tuple(await store.report_attention(win, ATTENTION_LIMIT))
+    leads = [t.id for t in attention if t.role == "lead"]
     rollup: tuple[Rollup, ...] = ()
     if scope.directive_id is not None and scope.subtree:
         named = replace(win, directive_ids={scope.directive_id})
@@ -185,7 +190,7 @@ async def gather(
         counts=sum(by_unit.values(), Counts()),
         directives=tuple(directives),
         units=tuple(units),
-        attention=tuple(await store.report_attention(win, ATTENTION_LIMIT)),
+        attention=attention,
         urgent=sum(r.urgent for r in rows),
         silent_units=tuple(
             sorted((p for p in units if p.counts.no_report), key=lambda p: -p.counts.no_report)
@@ -193,6 +198,7 @@ async def gather(
         unreachable_units=tuple(sorted(names[i] for i in unreachable)),
         rollup=rollup,
         links=tuple(links),
+        coordinators=await store.coordinators_of_tasks(leads),
     )
 
 

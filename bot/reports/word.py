@@ -100,7 +100,9 @@ def report_lines(
     by_directive: dict[int, list[ReportTask]] = {}
     for task in tasks:
         by_directive.setdefault(task.directive_id, []).append(task)
-    groups = [Group(d, by_directive[d.id]) for d in figures.links if d.id in by_directive]
+    groups = [
+        Group(d, _under_leads(by_directive[d.id])) for d in figures.links if d.id in by_directive
+    ]
     problems = sorted(
         (t for t in tasks if t.standing == "overdue" or t.blocked),
         key=lambda t: (-t.days_overdue, not t.blocked, t.id),
@@ -131,6 +133,21 @@ def report_lines(
         )
     )
     return [line for line in text.splitlines() if line.strip()]
+
+
+def _under_leads(tasks: list[ReportTask]) -> list[ReportTask]:
+    """The tasks in order, each coordinating unit's task right under the lead task it shares."""
+    ids = {t.id for t in tasks}
+    under: dict[int, list[ReportTask]] = {}
+    for task in tasks:
+        if task.lead_task_id in ids and task.lead_task_id != task.id:
+            under.setdefault(task.lead_task_id, []).append(task)
+    placed = {t.id for helpers in under.values() for t in helpers}
+    ordered: list[ReportTask] = []
+    for task in tasks:
+        if task.id not in placed:
+            ordered += [task, *under.get(task.id, ())]
+    return ordered
 
 
 def _short_name(body: str) -> str:
