@@ -145,11 +145,12 @@ async def run_bot(
         inbox = InboxWorker(svc, transports, outbox, admin_chat=admin)
         # The scheduler only holds the repeating sweep; the database decides what is due.
         scheduler = AsyncIOScheduler(timezone=settings.zone)
+        sweeping = asyncio.Lock()  # held by a sweep under way, which `stop` ends after a batch
         scheduler.add_job(
             _sweep_job,
             "interval",
             seconds=settings.sweep_seconds,
-            args=(svc, outbox),
+            args=(svc, outbox, stop, sweeping),
             next_run_time=datetime.now(settings.zone),
             coalesce=True,
             max_instances=1,
@@ -175,6 +176,8 @@ async def run_bot(
         await stop.wait()
         scheduler.shutdown(wait=False)
         await asyncio.gather(*workers, return_exceptions=True)
+        async with sweeping:  # the database stays open until the sweep's batch is written
+            pass
 
 
 async def _role_chats(store: Store, platform: str) -> list[tuple[str, str]]:
@@ -186,9 +189,12 @@ async def _role_chats(store: Store, platform: str) -> list[tuple[str, str]]:
     ]
 
 
-async def _sweep_job(svc: Services, outbox: OutboxSender) -> None:
+async def _sweep_job(
+    svc: Services, outbox: OutboxSender, stop: asyncio.Event, sweeping: asyncio.Lock
+) -> None:
     try:
-        result = await sweep(svc)
+        async with sweeping:
+            result = await sweep(svc, stop=stop)
     except Exception:
         log.exception("nudge sweep failed; the next sweep retries")
         return

@@ -306,6 +306,16 @@ class MailboxQueries(StoreBase):
                 (_iso(due_at), error[:500], outbox_id),
             )
 
+    async def outgoing_released(self, outbox_id: int) -> None:
+        """Give back a claimed message not yet tried (the sender is stopping): owed as before."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET state = 'pending', lease_until = NULL,"
+                " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END"
+                " WHERE id = ? AND state = 'sending'",
+                (outbox_id,),
+            )
+
     async def outgoing_failed(self, outbox_id: int, error: str, now: datetime) -> None:
         """Give a message up: the platform refuses it for good."""
         async with self._transaction() as db:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.domain import Official
+from bot.services import Services
 from bot.transports import OutFile, Reply, Request
+from bot.transports.outbox import OutboxSender
 from storage import Incoming, Outgoing, Store
-from tests.conftest import ENGINES
+from tests.conftest import ENGINES, TZ
+from tests.recorder import Recorder
 from tests.test_store import finance_task
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
@@ -108,3 +112,26 @@ async def test_a_failed_atomic_block_writes_nothing(
         await change_then_crash()
     assert await store.owed_count(["telegram"]) == 0
     assert await store.nudge_states() == []
+
+
+async def test_a_stopped_sender_leaves_its_backlog_owed_instead_of_draining_it(
+    store: Store,
+) -> None:
+    # Bulk messages to one chat go a second apart: a backlog of 50 would take 50 s.
+    await store.enqueue(
+        [Outgoing("telegram", "1", Reply(f"nudge {n}"), bulk=True) for n in range(50)], NOW
+    )
+    recorder = Recorder()
+    svc = Services(store=store, tz=TZ, clock=lambda: NOW, platforms=("telegram",))
+    sender, stop = OutboxSender(svc, {"telegram": recorder}), asyncio.Event()
+    running = asyncio.create_task(sender.run(stop))
+    while not recorder.sent:  # noqa: ASYNC110 - the recorder has nothing to wait on
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(running, timeout=10)
+    assert 1 <= len(recorder.sent) <= 2
+    assert await store.owed_count(["telegram"]) == 50 - len(recorder.sent)
+    # Given back untried, not leased: the next start sends them at once, all attempts left.
+    pending = [s for s in await store.outbox_states() if s[3] == "pending"]
+    assert len(pending) == 50 - len(recorder.sent)
+    assert {attempts for *_, attempts in pending} == {0}

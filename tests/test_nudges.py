@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from bot.followup.rules import Rules
 from bot.nudges import plan, slots
 from bot.roster import import_roster, load_roster
 from bot.services import Services
-from bot.sweep import sweep
+from bot.sweep import SweepResult, sweep
 from bot.transports.outbox import LEASE, OutboxSender
 from storage import NewDirective, NewTask, Store
 from tests.conftest import ENGINES, EXAMPLES, TZ, Clock, add_directive
@@ -248,6 +249,9 @@ async def test_an_officials_items_due_at_once_come_in_one_message_past_a_batch(
         platforms=("telegram",),
         rules=Rules(digest_weekday=None),
     )
+    stopping = asyncio.Event()
+    stopping.set()  # a bot that is stopping starts no batch: nothing planned, nothing owed
+    assert await sweep(svc, now, stopping) == SweepResult()
     result = await sweep(svc, now)
     assert result.planned == 90
     chats = Counter(chat for _, _, chat, _, _ in await store.outbox_states())

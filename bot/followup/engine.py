@@ -7,6 +7,7 @@ instant land together, so a crash or a second sweeper can neither lose nor repea
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import defaultdict
@@ -67,15 +68,18 @@ def engine_of(svc: Services) -> Engine:
     return Engine(svc.rules, tuple(svc.nudge_days), svc.nudge_hour, svc.tz)
 
 
-async def sweep(svc: Services, now: datetime | None = None) -> SweepResult:
-    """Owe everything due at `now` (default: the clock) that was not owed before."""
+async def sweep(
+    svc: Services, now: datetime | None = None, stop: asyncio.Event | None = None
+) -> SweepResult:
+    """Owe everything due at `now` (default: the clock) that was not owed before; once `stop`
+    is set, the batch under way is finished and the rest left for the next sweep."""
     now = now or svc.now()
     if not in_working_time(now, svc.rules, svc.tz):
         return SweepResult()  # what falls outside working time waits for the next morning
     result = SweepResult(owed=await owe_digests(svc, now))
     eng = engine_of(svc)
     audiences = _Audiences(svc)  # who is who does not change within a sweep
-    while await svc.store.anything_due(now):
+    while not (stop and stop.is_set()) and await svc.store.anything_due(now):
         result += await _batch(svc, eng, now, audiences)
     return result
 

@@ -84,6 +84,7 @@ class OutboxSender:
         }
         self._order = ChatOrder()
         self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
         self.tally = Tally()
 
     def wake(self) -> None:
@@ -94,7 +95,7 @@ class OutboxSender:
         """Drain until `stop`, looking again when woken or every `poll` seconds."""
         while not stop.is_set():
             try:
-                await self.drain()
+                await self.drain(stop)
             except Exception:
                 log.exception("outbox drain failed; trying again")
             self._wake.clear()
@@ -103,14 +104,16 @@ class OutboxSender:
             for w in waits:
                 w.cancel()
 
-    async def drain(self) -> Tally:
-        """Send everything due now; returns when nothing due is left (or in flight)."""
+    async def drain(self, stop: asyncio.Event | None = None) -> Tally:
+        """Send everything due now; returns when nothing due is left (or in flight), or once
+        `stop` is set and the sends in flight are done (the rest stays owed)."""
         store, platforms = self._svc.store, list(self._transports)
         running: set[asyncio.Task[None]] = set()
         start = Tally(self.tally.sent, self.tally.failed, self.tally.retried)
+        self._stop = stop or asyncio.Event()
         while True:
             free = self._in_flight - len(running)
-            if free > 0:
+            if free > 0 and not self._stop.is_set():
                 rows = await store.claim_outgoing(platforms, self._svc.now(), LEASE, free)
                 for row in rows:
                     running.add(self._start(row))
@@ -134,6 +137,10 @@ class OutboxSender:
         pieces = transport.render(row.reply)
         try:
             for n in range(row.pieces_sent, len(pieces)):
+                if self._stop.is_set() and n == row.pieces_sent:
+                    # Stopping: a message not begun stays owed, for the next start at once.
+                    await store.outgoing_released(row.id)
+                    return
                 message_id = await self._send(transport, pacer, row, pieces[n])
                 await store.piece_sent(row.id, row.platform, row.chat_id, message_id, n + 1)
         except RetryLater as exc:
