@@ -138,6 +138,8 @@ class Recipient:
     official_id: int
     name: str
     addresses: tuple[tuple[str, str], ...] = ()
+    # The language the official chose (/ngonngu), if any.
+    locale: str | None = None
 
     def address_on(self, platform: str) -> str | None:
         """The official's id on `platform`, if they are linked there."""

@@ -329,8 +329,11 @@ def _link_coordinators(assignments: list[PlannedAssignment]) -> list[PlannedAssi
     return linked
 
 
-async def apply_import(store: Store, plans: list[PlannedDirective], now: datetime) -> ImportResult:
-    """Store new documents and apply corrected versions of stored ones."""
+async def apply_import(
+    store: Store, plans: list[PlannedDirective], now: datetime, by: int | None = None
+) -> ImportResult:
+    """Store new documents and apply corrected versions of stored ones; `by` is the official
+    who confirmed them (asked later for what the documents left open)."""
     added: list[int] = []
     revised: list[tuple[int, Revision]] = []
     for plan in plans:
@@ -339,6 +342,8 @@ async def apply_import(store: Store, plans: list[PlannedDirective], now: datetim
             added.append(await store.add_directive(plan.to_store(), now))
         elif await store.directive_source(existing) != plan.sha256:
             revised.append((existing, await store.revise_directive(existing, plan.to_store(), now)))
+    if by is not None:
+        await store.set_importer(added + [d for d, _ in revised], by)
     return ImportResult(added, revised)
 
 

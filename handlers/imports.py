@@ -262,7 +262,7 @@ async def decide(svc: Services, req: Request, me: Official) -> list[Reply]:
         for written, unit_id in aliases.items():
             await svc.store.add_alias(written, name_key(written), int(unit_id))
         changes = [await changes_of(svc.store, p) for p in plans]
-        result = await apply_import(svc.store, plans, svc.now())
+        result = await apply_import(svc.store, plans, svc.now(), by=me.id)
         fresh: list[TaskView] = []
         for directive_id in result.added:
             fresh += await svc.store.tasks_of_directive(directive_id)

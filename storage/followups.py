@@ -191,6 +191,26 @@ class FollowupQueries(StoreBase):
         )
         return {r[0]: r[1] for r in rows}
 
+    async def importers(self, directive_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """(official, their unit) who confirmed each of these directives, while still active."""
+        if not directive_ids:
+            return {}
+        marks = ",".join("?" * len(directive_ids))
+        rows = await self._all(
+            f"SELECT d.id, o.id, o.unit_id FROM directives d JOIN officials o"
+            f" ON o.id = d.imported_by AND o.active = 1 WHERE d.id IN ({marks})",
+            list(directive_ids),
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    async def set_importer(self, directive_ids: Sequence[int], official_id: int) -> None:
+        """Record who confirmed the import (or the corrected version) of these directives."""
+        async with self._transaction() as db:
+            await db.executemany(
+                "UPDATE directives SET imported_by = ? WHERE id = ?",
+                [(official_id, d) for d in directive_ids],
+            )
+
     async def quiet_periods(self, official_ids: Sequence[int], now: datetime) -> list[Quiet]:
         """The quiet periods of these officials that have not ended by `now`."""
         if not official_ids:

@@ -179,7 +179,7 @@ class OrgQueries(StoreBase):
         with no addresses.
         """
         rows = await self._all(
-            "SELECT o.id, o.name, i.platform, i.external_id FROM officials o"
+            "SELECT o.id, o.name, i.platform, i.external_id, o.locale FROM officials o"
             " LEFT JOIN identities i ON i.official_id = o.id"
             " WHERE o.unit_id = ? AND o.active = 1"
             " ORDER BY o.id, i.platform IS o.preferred_platform DESC,"
@@ -188,9 +188,9 @@ class OrgQueries(StoreBase):
             (unit_id,),
         )
         people = []
-        for (official_id, name), group in groupby(rows, key=lambda r: (r[0], r[1])):
+        for (official_id, name, locale), group in groupby(rows, key=lambda r: (r[0], r[1], r[4])):
             addresses = tuple((r[2], r[3]) for r in group if r[2] is not None)
-            people.append(Recipient(official_id, name, addresses))
+            people.append(Recipient(official_id, name, addresses, locale))
         return people
 
     # -- roster --------------------------------------------------------------

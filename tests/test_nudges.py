@@ -225,7 +225,7 @@ def test_a_weekend_deadline_is_announced_with_the_days_left() -> None:
     assert by_kind["due"].days == 2
 
 
-async def test_an_officials_items_due_at_once_come_in_one_message_past_a_batch(
+async def test_an_officials_items_due_at_once_come_in_one_message_in_their_language(
     store: Store,
 ) -> None:
     # Three units with 30 tasks each, interleaved by id and all due the same morning: more
@@ -237,6 +237,7 @@ async def test_an_officials_items_due_at_once_come_in_one_message_past_a_batch(
         official = await store.add_official(unit.id, f"Cán bộ {n}", "member")
         await store.link_identity(official, "telegram", str(7000 + n), now)
         units.append(unit.id)
+    await store.set_locale(official, "en")  # the third official chose English
     tasks = [NewTask(units[i % 3], "lead", f"Nhiệm vụ {i}", date(2026, 12, 4)) for i in range(90)]
     await store.add_directive(
         NewDirective("k1", "1/KH", "Kế hoạch", "UBND", None, None, "", "1", None, [], tasks),
@@ -256,3 +257,45 @@ async def test_an_officials_items_due_at_once_come_in_one_message_past_a_batch(
     assert result.planned == 90
     chats = Counter(chat for _, _, chat, _, _ in await store.outbox_states())
     assert chats == {"7000": 1, "7001": 1, "7002": 1}
+    texts = {chat: text for chat, text, _ in await store.owed_messages()}
+    assert "Due today" in texts["7002"] and "Hôm nay đến hạn" in texts["7000"]
+
+
+async def test_what_a_document_left_open_is_asked_of_whoever_confirmed_its_import(
+    store: Store,
+) -> None:
+    now = datetime(2026, 12, 4, 2, tzinfo=UTC)
+    town, _ = await store.upsert_unit("UBND huyện Thử", "ubnd huyen thu", None)
+    office, _ = await store.upsert_unit("Phòng Thử", "phong thu", town.id)
+    leader = await store.add_official(town.id, "Lãnh đạo", "leader")
+    deputy = await store.add_official(town.id, "Phó Chủ tịch", "leader")
+    member = await store.add_official(office.id, "Cán bộ", "member")
+    for official, chat in ((leader, "8001"), (deputy, "8002"), (member, "8003")):
+        await store.link_identity(official, "telegram", chat, now)
+    undated = [NewTask(office.id, "lead", "Rà soát hồ sơ")]
+    svc = Services(
+        store=store,
+        tz=TZ,
+        clock=lambda: now,
+        platforms=("telegram",),
+        rules=Rules(digest_weekday=None),
+    )
+    tasks = {}
+    for code, by in (("1/KH", deputy), ("2/KH", None)):
+        directive = await store.add_directive(
+            NewDirective(
+                code, code, "Kế hoạch", "UBND", None, None, "", code, town.id, [], undated
+            ),
+            now - timedelta(days=1),
+        )
+        if by is not None:
+            await store.set_importer([directive], by)
+        [tasks[code]] = [t.id for t in await store.tasks_of_directive(directive)]
+    await sweep(svc, now)
+    asked = {
+        chat: {code for code, task in tasks.items() if f"#{task} chưa có hạn" in text}
+        for chat, text, _ in await store.owed_messages()
+    }
+    # The deputy confirmed 1/KH: only they are asked; 2/KH came from the command line, so
+    # the issuing unit's leaders are.
+    assert asked == {"8001": {"2/KH"}, "8002": {"1/KH", "2/KH"}}

@@ -61,7 +61,7 @@ async def owe_digests(svc: Services, now: datetime) -> int:
                 continue  # nothing needs attention: no message
             text = render(
                 "digest",
-                svc.locale,
+                person.locale or svc.locale,
                 week=week,
                 lists=lists,
                 silent=silent,

@@ -109,6 +109,7 @@ class _Audiences:
         self._units: dict[int, list[Recipient]] = {}
         self._roles: dict[int, str] = {}
         self._issuers: dict[int, int | None] = {}
+        self._importers: dict[int, tuple[int, int]] = {}
         self._tree: tuple[dict[int, int | None], set[int]] | None = None
 
     async def prefetch(self, states: list[TaskState]) -> None:
@@ -118,6 +119,7 @@ class _Audiences:
         self._roles.update(await store.roles_in(fresh))
         directives = list({s.task.directive_id for s in states} - set(self._issuers))
         self._issuers.update(await store.issuers(directives))
+        self._importers.update(await store.importers(directives))
         if self._tree is None:
             self._tree = await store.leader_units()
 
@@ -148,6 +150,11 @@ class _Audiences:
         """The officials an item goes to (reachable on a running platform)."""
         if owed.audience == "unit":
             return await self._of_unit(task.unit_id)
+        if owed.audience == "importer" and task.directive_id in self._importers:
+            official, home = self._importers[task.directive_id]
+            found = [p for p in await self._of_unit(home) if p.official_id == official]
+            if found:
+                return found
         if owed.audience == "head":
             heads = [
                 p
@@ -254,10 +261,11 @@ def _messages(
         if target is None:
             continue
         tasks = {ln.task.id for ln in mine}
+        locale = person.locale or svc.locale  # each official in the language they chose
         reply = Reply(
-            render("nudge", svc.locale, lines=mine, today=today),
+            render("nudge", locale, lines=mine, today=today),
             task_id=next(iter(tasks)) if len(tasks) == 1 else None,
-            buttons=_buttons(svc, mine),
+            buttons=_buttons(locale, mine),
         )
         claims = ",".join(sorted(f"{ln.task.id}:{ln.owed.kind}:{ln.owed.cycle}" for ln in mine))
         key = f"followup:{official_id}:" + hashlib.sha1(claims.encode()).hexdigest()[:20]
@@ -265,15 +273,15 @@ def _messages(
     return found
 
 
-def _buttons(svc: Services, lines: list[Line]) -> tuple[tuple[str, str], ...]:
+def _buttons(locale: str, lines: list[Line]) -> tuple[tuple[str, str], ...]:
     setup = [ln for ln in lines if ln.owed.kind == "setup-period"]
     if setup:
         task = setup[0].task.id
-        labels = render("period_buttons", svc.locale).split("|")
+        labels = render("period_buttons", locale).split("|")
         return tuple(
             (label, f"per:{task}:{p}") for label, p in zip(labels, PERIOD_CHOICES, strict=True)
         )
     tasks = list(dict.fromkeys(ln.task.id for ln in lines if ln.owed.audience == "unit"))
     if len(tasks) == 1:
-        return task_buttons(svc.locale, tasks[0])
+        return task_buttons(locale, tasks[0])
     return tuple((f"#{task}", f"t:show:{task}") for task in tasks[:8])

@@ -20,7 +20,8 @@ from bot.followup.calendar import add_working_days, at_hour, next_working_time
 from bot.followup.rules import Rules
 from bot.nudges import slots
 
-Audience = Literal["unit", "head", "leader"]
+# "importer": the official who confirmed the import, else the leader.
+Audience = Literal["unit", "head", "leader", "importer"]
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def _first_slot(due: date, eng: Engine) -> datetime:
 
 def _setup(kind: str, state: TaskState, eng: Engine) -> _Event:
     at = next_working_time(state.created_at, eng.rules, eng.tz)
-    return _Event(at, Owed(kind, "setup", "leader", 0, None))
+    return _Event(at, Owed(kind, "setup", "importer", 0, None))
 
 
 def _checkins(state: TaskState, today: date, eng: Engine) -> list[_Event]:
