@@ -12,7 +12,7 @@ from bot.followup.plan import TaskState
 from storage.base import StoreBase, _date, _iso
 from storage.records import _TASK_VIEW_SQL, _task_from_row
 
-_DUE_SQL = """
+_DUE_FIRST = """
 WITH first AS (
     SELECT task_id FROM followups WHERE next_at <= :now ORDER BY next_at, task_id LIMIT :first
 ),
@@ -25,8 +25,17 @@ more AS (
     ) AS same_units
 ),
 picked AS (SELECT task_id FROM first UNION SELECT task_id FROM more)
+"""
+_DUE_AGAIN = """
+WITH picked AS (
+    SELECT task_id FROM followups
+    WHERE task_id IN (SELECT value FROM json_each(:ids)) AND next_at <= :now
+)
+"""
+_DUE_ROWS = """
 SELECT t.id, t.directive_id, d.code, t.unit_id, u.name, t.role, t.text, t.deadline, t.status,
-       lu.text, lu.percent, lu.created_at, t.recurrence, t.created_at, f.cycle, f.cycle_since
+       lu.text, lu.percent, lu.created_at, t.recurrence, t.created_at, f.cycle, f.cycle_since,
+       f.next_at
 FROM picked p
 JOIN followups f ON f.task_id = p.task_id
 JOIN tasks t ON t.id = f.task_id
@@ -73,6 +82,14 @@ class Claim:
     kind: str
     cycle: str
 
+    @property
+    def key(self) -> ClaimKey:
+        """(task, official, kind, cycle): what makes a claim one of a kind."""
+        return (self.task_id, self.official_id, self.kind, self.cycle)
+
+
+ClaimKey = tuple[int, int, str, str]
+
 
 class FollowupQueries(StoreBase):
     """The due index, nudge claims, quiet periods, extension requests and digests."""
@@ -92,9 +109,14 @@ class FollowupQueries(StoreBase):
     async def due_tasks(self, now: datetime, first: int, most: int) -> list[TaskState]:
         """The `first` tasks whose next follow-up instant has come, earliest first, and up to
         `most` in all with the other due tasks of their units."""
-        async with self._db.execute(
-            _DUE_SQL, {"now": _iso(now), "first": first, "most": most}
-        ) as cur:
+        return await self._due(_DUE_FIRST, {"now": _iso(now), "first": first, "most": most})
+
+    async def due_again(self, now: datetime, task_ids: Sequence[int]) -> list[TaskState]:
+        """These tasks as the due index sees them now, those still due."""
+        return await self._due(_DUE_AGAIN, {"now": _iso(now), "ids": json.dumps(list(task_ids))})
+
+    async def _due(self, picked: str, params: dict[str, Any]) -> list[TaskState]:
+        async with self._db.execute(picked + _DUE_ROWS, params) as cur:
             rows = list(await cur.fetchall())
         return [
             TaskState(
@@ -103,6 +125,7 @@ class FollowupQueries(StoreBase):
                 created_at=datetime.fromisoformat(r[13]),
                 cycle=r[14],
                 cycle_since=_moment(r[15]),
+                next_at=r[16],
             )
             for r in rows
         ]

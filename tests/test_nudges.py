@@ -299,3 +299,43 @@ async def test_what_a_document_left_open_is_asked_of_whoever_confirmed_its_impor
     # The deputy confirmed 1/KH: only they are asked; 2/KH came from the command line, so
     # the issuing unit's leaders are.
     assert asked == {"8001": {"2/KH"}, "8002": {"1/KH", "2/KH"}}
+
+
+async def test_two_sweeps_at_once_owe_each_message_once_and_a_note_read_late_wins(
+    store: Store,
+) -> None:
+    now = datetime(2026, 12, 4, 2, tzinfo=UTC)
+    unit, _ = await store.upsert_unit("Phòng Thử", "phong thu", None)
+    official = await store.add_official(unit.id, "Cán bộ", "member")
+    await store.link_identity(official, "telegram", "9001", now)
+    tasks = [NewTask(unit.id, "lead", f"Nhiệm vụ {i}", date(2026, 12, 4)) for i in range(3)]
+    await store.add_directive(
+        NewDirective("k1", "1/KH", "Kế hoạch", "UBND", None, None, "", "1", None, [], tasks),
+        now,
+    )
+    [first, *_] = await store.due_tasks(now, 10, 10)
+    # A note after the index was read: the task is no longer what was read, the others are.
+    await store.add_update(
+        task_id=first.task.id,
+        official_id=official,
+        text="đã xong phần lớn",
+        percent=80,
+        status=None,
+        source=None,
+        now=now,
+    )
+    again = await store.due_again(now, [first.task.id])
+    assert again and again[0] != first and again[0].task.last_percent == 80
+    svc = Services(
+        store=store,
+        tz=TZ,
+        clock=lambda: now,
+        platforms=("telegram",),
+        rules=Rules(digest_weekday=None),
+    )
+    # Both read the same due rows before either writes; the second finds them planned.
+    results = await asyncio.gather(sweep(svc, now), sweep(svc, now))
+    assert sum(r.owed for r in results) == 1
+    assert sum(r.planned for r in results) == 3
+    [(chat, text, _)] = await store.owed_messages()
+    assert chat == "9001" and text.count("Hôm nay đến hạn") >= 1

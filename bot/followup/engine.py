@@ -23,7 +23,7 @@ from bot.transports.contract import Reply
 from bot.transports.outbox import address
 from messages import render, task_buttons
 from storage import Outgoing
-from storage.followups import Claim, Quiet
+from storage.followups import Claim, ClaimKey, Quiet
 
 log = logging.getLogger(__name__)
 # Tasks planned per transaction: the earliest due, then the other due tasks of their units up
@@ -98,7 +98,28 @@ class _Batch:
     skips: list[Claim] = field(default_factory=list)
     lines: dict[int, list[Line]] = field(default_factory=lambda: defaultdict(list))
     people: dict[int, Recipient] = field(default_factory=dict)
+    plans: list[_Next] = field(default_factory=list)
     unreachable: int = 0
+
+    def wanted(self) -> set[ClaimKey]:
+        """Every claim the batch would make."""
+        return {c.key for c in self.claims}
+
+    def without(self, task_ids: set[int]) -> _Batch:
+        """The batch less these tasks (changed since they were read: planned again later)."""
+        lines: dict[int, list[Line]] = defaultdict(list)
+        for official, mine in self.lines.items():
+            kept = [ln for ln in mine if ln.task.id not in task_ids]
+            if kept:
+                lines[official] = kept
+        return _Batch(
+            claims=[c for c in self.claims if c.task_id not in task_ids],
+            skips=[c for c in self.skips if c.task_id not in task_ids],
+            lines=lines,
+            people={o: p for o, p in self.people.items() if o in lines},
+            plans=[p for p in self.plans if p.task_id not in task_ids],
+            unreachable=self.unreachable,
+        )
 
 
 class _Audiences:
@@ -175,61 +196,74 @@ class _Audiences:
 
 
 async def _batch(svc: Services, eng: Engine, now: datetime, audiences: _Audiences) -> SweepResult:
+    # Planning and rendering happen before the write lock is taken, so answers never queue
+    # behind them; the transaction then keeps only the tasks that nothing changed meanwhile
+    # (a note, a new deadline, another sweeper) and writes claims, messages and plans.
     store = svc.store
+    states = await store.due_tasks(now, BATCH, BATCH_MOST)
+    batch = await _plan(svc, eng, now, audiences, states)
+    outgoing = _messages(svc, batch, batch.wanted(), now)
     async with store.atomic(background=True):
         await store.begin_write()
-        states = await store.due_tasks(now, BATCH, BATCH_MOST)
-        await audiences.prefetch(states)
-        batch = _Batch()
-        wanted: list[tuple[TaskState, Owed, list[Recipient]]] = []
-        plans: list[_Next] = []
-        for state in states:
-            try:
-                plan = plan_task(state, now, eng)
-            except Exception:
-                # One bad row must not stop the follow-up of every task after it.
-                log.exception("planning task %s failed; trying again later", state.task.id)
-                plans.append(_Next(state.task.id, now + RETRY, state.cycle, state.cycle_since))
-                continue
-            for owed in plan.owed:
-                people = await audiences.of(owed, state.task)
-                if not people:
-                    batch.unreachable += 1
-                wanted.append((state, owed, people))
-            for missed in plan.superseded:
-                for person in await audiences.of(missed, state.task):
-                    batch.skips.append(
-                        Claim(state.task.id, person.official_id, missed.kind, missed.cycle)
-                    )
-            plans.append(_Next(state.task.id, plan.next_at, plan.cycle, plan.cycle_since))
-        quiet = _by_official(await store.quiet_periods(audiences.known(), now))
-        next_at = {p.task_id: p for p in plans}
-        for state, owed, people in wanted:
-            for person in people:
-                hush = _quiet_for(quiet.get(person.official_id, []), state.task.id)
-                if hush is not None:
-                    # Snoozed, muted or on leave: owed again when that ends, if still due.
-                    row = next_at[state.task.id]
-                    if hush.until is not None and (row.at is None or hush.until < row.at):
-                        row.at = hush.until
-                    continue
-                batch.claims.append(Claim(state.task.id, person.official_id, owed.kind, owed.cycle))
-                batch.lines[person.official_id].append(Line(owed, state.task))
-                batch.people[person.official_id] = person
-        won = {
-            (c.task_id, c.official_id, c.kind, c.cycle)
-            for c in await store.claim(batch.claims, now)
-        }
+        fresh = set(await store.due_again(now, [s.task.id for s in states]))
+        stale = {s.task.id for s in states if s not in fresh}
+        if stale:
+            batch = batch.without(stale)
+        won = {c.key for c in await store.claim(batch.claims, now)}
+        if stale or won != batch.wanted():
+            outgoing = _messages(svc, batch, won, now)
         await store.skip(batch.skips, now)
-        outgoing = _messages(svc, batch, won, now)
         await store.enqueue(outgoing, svc.now())
-        await store.plan_again([(p.task_id, p.at, p.cycle, p.since) for p in plans])
+        await store.plan_again([(p.task_id, p.at, p.cycle, p.since) for p in batch.plans])
     return SweepResult(
         owed=len(outgoing),
         skipped=len(batch.skips),
         unreachable=batch.unreachable,
-        planned=len(states),
+        planned=len(states) - len(stale),
     )
+
+
+async def _plan(
+    svc: Services, eng: Engine, now: datetime, audiences: _Audiences, states: list[TaskState]
+) -> _Batch:
+    """What each task is owed, to whom, and when to look at it again."""
+    await audiences.prefetch(states)
+    batch = _Batch()
+    wanted: list[tuple[TaskState, Owed, list[Recipient]]] = []
+    for state in states:
+        try:
+            plan = plan_task(state, now, eng)
+        except Exception:
+            # One bad row must not stop the follow-up of every task after it.
+            log.exception("planning task %s failed; trying again later", state.task.id)
+            batch.plans.append(_Next(state.task.id, now + RETRY, state.cycle, state.cycle_since))
+            continue
+        for owed in plan.owed:
+            people = await audiences.of(owed, state.task)
+            if not people:
+                batch.unreachable += 1
+            wanted.append((state, owed, people))
+        for missed in plan.superseded:
+            for person in await audiences.of(missed, state.task):
+                batch.skips.append(
+                    Claim(state.task.id, person.official_id, missed.kind, missed.cycle)
+                )
+        batch.plans.append(_Next(state.task.id, plan.next_at, plan.cycle, plan.cycle_since))
+    quiet = _by_official(await svc.store.quiet_periods(audiences.known(), now))
+    next_at = {p.task_id: p for p in batch.plans}
+    for state, owed, people in wanted:
+        for person in people:
+            hush = _quiet_for(quiet.get(person.official_id, []), state.task.id)
+            if hush is not None:
+                # Snoozed, muted or on leave: owed again when that ends, if still due.
+                row = next_at[state.task.id]
+                if hush.until is not None and (row.at is None or hush.until < row.at):
+                    row.at = hush.until
+                continue
+            batch.claims.append(Claim(state.task.id, person.official_id, owed.kind, owed.cycle))
+            batch.lines[person.official_id].append(Line(owed, state.task))
+            batch.people[person.official_id] = person
+    return batch
 
 
 def _by_official(periods: list[Quiet]) -> dict[int, list[Quiet]]:
@@ -247,9 +281,7 @@ def _quiet_for(periods: list[Quiet], task_id: int) -> Quiet | None:
     return max(matching, key=lambda q: (q.until is None, q.until.timestamp() if q.until else 0))
 
 
-def _messages(
-    svc: Services, batch: _Batch, won: set[tuple[int, int, str, str]], now: datetime
-) -> list[Outgoing]:
+def _messages(svc: Services, batch: _Batch, won: set[ClaimKey], now: datetime) -> list[Outgoing]:
     today = now.astimezone(svc.tz).date()
     found = []
     for official_id, lines in batch.lines.items():

@@ -33,6 +33,8 @@ class TaskState:
     created_at: datetime
     cycle: str | None = None
     cycle_since: datetime | None = None
+    # The index's instant as stored: a state read again compares equal only if nothing moved.
+    next_at: str = ""
 
 
 @dataclass(frozen=True)
