@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.transports.contract import OutFile, Reply
-from storage.base import StoreBase, _iso
+from storage.base import Connection, StoreBase, _iso
 
 # How long an update being handled belongs to one replica (PostgreSQL only).
 INBOX_LEASE = timedelta(minutes=2)
@@ -227,23 +227,34 @@ class MailboxQueries(StoreBase):
         return ids
 
     async def claim_outgoing(
-        self, platforms: Sequence[str], now: datetime, lease: timedelta, limit: int
+        self,
+        platforms: Sequence[str],
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        *,
+        bulk_limit: int | None = None,
+        busy: Collection[str] = (),
     ) -> list[OutboxRow]:
         """Take owed messages that are due (answers first), leased to this sender for a while.
 
-        A row whose lease ran out belongs to a sender that died mid-send and is taken again.
+        Of bulk messages at most `bulk_limit`, one per chat and none to the `busy` chats (a
+        sender's chats in flight): the rest would only wait for their chat's turn. A row whose
+        lease ran out belongs to a sender that died mid-send and is taken again.
         """
-        marks = ",".join("?" * len(platforms))
         moment = _iso(now)
         async with self._transaction() as db:
-            async with db.execute(
-                "SELECT id, platform, chat_id, official_id, reply, attempts, pieces_sent, bulk"
-                f" FROM outbox WHERE state IN ('pending', 'sending') AND platform IN ({marks})"
-                " AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-                f" ORDER BY bulk, due_at, id LIMIT ?{self._claim}",
-                (*platforms, moment, moment, limit),
-            ) as cur:
-                rows = list(await cur.fetchall())
+            rows = await self._owed(db, platforms, moment, False, limit)
+            room = limit - len(rows)
+            if bulk_limit is not None:
+                room = min(room, bulk_limit)
+            if room > 0:
+                taken, chats = 0, set(busy)
+                for row in await self._owed(db, platforms, moment, True, room * 4):
+                    if row[2] not in chats and taken < room:
+                        chats.add(row[2])
+                        rows.append(row)
+                        taken += 1
             if not rows:
                 return []
             ids = [r[0] for r in rows]
@@ -274,6 +285,19 @@ class MailboxQueries(StoreBase):
             )
             for r in rows
         ]
+
+    async def _owed(
+        self, db: Connection, platforms: Sequence[str], moment: str, bulk: bool, limit: int
+    ) -> list[Any]:
+        marks = ",".join("?" * len(platforms))
+        async with db.execute(
+            "SELECT id, platform, chat_id, official_id, reply, attempts, pieces_sent, bulk"
+            f" FROM outbox WHERE state IN ('pending', 'sending') AND platform IN ({marks})"
+            " AND bulk = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)"
+            f" ORDER BY due_at, id LIMIT ?{self._claim}",
+            (*platforms, int(bulk), moment, moment, limit),
+        ) as cur:
+            return list(await cur.fetchall())
 
     async def piece_sent(
         self, outbox_id: int, platform: str, chat_id: str, message_id: str | None, piece: int

@@ -135,3 +135,22 @@ async def test_a_stopped_sender_leaves_its_backlog_owed_instead_of_draining_it(
     pending = [s for s in await store.outbox_states() if s[3] == "pending"]
     assert len(pending) == 50 - len(recorder.sent)
     assert {attempts for *_, attempts in pending} == {0}
+
+
+async def test_bulk_claims_leave_room_for_answers_and_skip_chats_in_flight(store: Store) -> None:
+    await store.enqueue(
+        [
+            Outgoing("telegram", str(chat), Reply(f"nudge {n}"), bulk=True)
+            for chat in (1, 2, 3)
+            for n in range(3)
+        ],
+        NOW,
+    )
+    # Chat 1 has a message in flight: its next ones would only wait for it.
+    rows = await store.claim_outgoing(["telegram"], NOW, LEASE, 8, bulk_limit=6, busy={"1"})
+    assert [(r.chat_id, r.reply.text) for r in rows] == [("2", "nudge 0"), ("3", "nudge 0")]
+    rows = await store.claim_outgoing(["telegram"], NOW, LEASE, 8, bulk_limit=1)
+    assert [r.chat_id for r in rows] == ["1"]
+    await store.enqueue([Outgoing("telegram", "2", Reply("answer"))], NOW)
+    rows = await store.claim_outgoing(["telegram"], NOW, LEASE, 8, bulk_limit=0, busy={"2"})
+    assert [r.reply.text for r in rows] == ["answer"]  # answers go even to a chat in flight

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 # A message that still fails after this many attempts is given up on and reported.
 MAX_ATTEMPTS = 10
+# Sends in flight kept free of bulk messages, for answers.
+ANSWER_SLOTS = 2
 # A short wait asked by the platform is waited out while sending, this many times.
 INLINE_RETRIES = 3
 
@@ -108,18 +110,33 @@ class OutboxSender:
         """Send everything due now; returns when nothing due is left (or in flight), or once
         `stop` is set and the sends in flight are done (the rest stays owed)."""
         store, platforms = self._svc.store, list(self._transports)
-        running: set[asyncio.Task[None]] = set()
         start = Tally(self.tally.sent, self.tally.failed, self.tally.retried)
         self._stop = stop or asyncio.Event()
+        sending: dict[asyncio.Task[None], OutboxRow] = {}
         while True:
-            free = self._in_flight - len(running)
+            free = self._in_flight - len(sending)
             if free > 0 and not self._stop.is_set():
-                rows = await store.claim_outgoing(platforms, self._svc.now(), LEASE, free)
+                self._wake.clear()
+                bulk = sum(row.bulk for row in sending.values())
+                rows = await store.claim_outgoing(
+                    platforms,
+                    self._svc.now(),
+                    LEASE,
+                    free,
+                    # A few sends are kept for answers, so none waits behind a bulk send.
+                    bulk_limit=max(self._in_flight - ANSWER_SLOTS - bulk, 0),
+                    busy={row.chat_id for row in sending.values()},
+                )
                 for row in rows:
-                    running.add(self._start(row))
-            if not running:
+                    sending[self._start(row)] = row
+            if not sending:
                 break
-            _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            # With a send free, an answer owed meanwhile (the inbox wakes us) is taken at once.
+            woken = asyncio.ensure_future(self._wake.wait())
+            waits = [*sending, woken] if len(sending) < self._in_flight else [*sending]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            woken.cancel()
+            sending = {task: row for task, row in sending.items() if not task.done()}
         return Tally(
             self.tally.sent - start.sent,
             self.tally.failed - start.failed,
