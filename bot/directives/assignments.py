@@ -12,7 +12,15 @@ from .execution import execution_clause
 from .model import ParsedAssignment, Role
 from .normalize import fold, squash, strip_marks
 from .reflow import Para, split_sentences
-from .units import drop_titles, is_unit_start, opens_with_verb, split_units, unit_at, unit_end
+from .units import (
+    drop_titles,
+    is_unit_start,
+    narrates,
+    opens_with_verb,
+    split_units,
+    unit_at,
+    unit_end,
+)
 
 _GIAO_RE = re.compile(r"^[Gg]iao\s+(?:cho\s+)?")
 # "Đề nghị UBND các huyện:" / "Yêu cầu Công an huyện ..." hands work out like "Giao".
@@ -94,6 +102,8 @@ _SPEAKER_RE = re.compile(
     re.IGNORECASE,
 )
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
+# "Về thủ tục nhập khẩu tàu LNG: Giao Bộ Xây dựng hướng dẫn …": the topic, then who does it.
+_TOPIC_RE = re.compile(r"^(?:[Vv]ề|[Đđ]ối với)\s[^:;.]{3,200}:\s+(?=\S)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
 
@@ -245,6 +255,11 @@ def _region_of(heading: str) -> str:
 def _open(p: Para, need_verb: bool) -> _Draft | None:
     """A draft assignment when the paragraph opens with "Giao <unit>" or a unit name."""
     text = p.text
+    topic = _TOPIC_RE.match(text)
+    if topic:
+        after = _open(Para(p.kind, p.marker, text[topic.end() :]), need_verb)
+        if after is not None:
+            return after
     # A numbered or bulleted item may open with "Đề nghị" or "Yêu cầu" as well as "Giao".
     giao = (_ASK_RE if p.kind in ("num", "letter", "bullet") else _GIAO_RE).match(text)
     body = text[giao.end() :] if giao else text
@@ -328,6 +343,10 @@ class _Reader:
     def row(self, p: Para) -> None:
         """A table row ("STT | Nhiệm vụ | Cơ quan chủ trì | ..."): a header or one assignment."""
         cells = [c.strip() for c in p.text.split("|")]
+        if _tracks_others(cells):
+            self.close()
+            self.columns = None
+            return
         header = _table_columns(cells)
         if header is not None:
             self.close()
@@ -416,7 +435,7 @@ class _Reader:
         # The opening part is the topic, or a unit the caller has already looked at.
         for part in _CLAUSE_RE.split(text)[1:]:
             new = _open(Para("text", "", part), need_verb=True) if part.strip() else None
-            if new is not None and opens_with_verb(new.lead):
+            if new is not None and opens_with_verb(new.lead) and not narrates(new.lead):
                 drafts.append(new)
         if not drafts:
             return False
@@ -476,6 +495,20 @@ _COLUMN_KEYS = (
     ("time", ("thoi gian", "thoi han", "tien do", "hoan thanh")),
     ("task", ("nhiem vu", "noi dung", "cong viec", "hoat dong")),
 )
+
+
+# A table that quotes the document each task came from ("Văn bản giao nhiệm vụ"), or reports
+# how far each one got ("Kết quả thực hiện" beside "Tiến độ"), tracks tasks given elsewhere:
+# it assigns nothing anew. A plan's "Kết quả thực hiện" alone names the expected product.
+_SOURCE_CELL = "van ban giao"
+_STATUS_CELLS = ("ket qua thuc hien", "tien do")
+
+
+def _tracks_others(cells: list[str]) -> bool:
+    heads = [_bare(c) for c in cells if len(c) < 60]
+    if any(h.startswith(_SOURCE_CELL) for h in heads):
+        return True
+    return all(any(h.startswith(k) for h in heads) for k in _STATUS_CELLS)
 
 
 def _table_columns(cells: list[str]) -> dict[str, int] | None:

@@ -95,7 +95,7 @@ _TITLE_RE = re.compile(r"^(?P<kind>" + "|".join(KIND_TITLES) + r")\b")
 MARKER_RE = re.compile(
     r"^(?:(?P<roman>[IVX]{1,5})\s*[.\-–)]\s+"
     r"|(?:Điều\s+)?(?P<num>\d{1,4}(?:\.\d{1,3})*)\s*[.)]\s+"
-    r"|\(?(?P<letter>[a-zđ]|(?<=\()\d{1,2})\s*\)\s*"
+    r"|\(?(?P<letter>[a-zđ]|(?<=\()(?:\d{1,2}|[ivx]{2,4}))\s*\)\s*"
     r"|(?P<bullet>[-+•–—])\s*(?=\S))"
 )
 

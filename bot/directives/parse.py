@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .acronyms import known_names, spell_out
 from .assignments import extract
 from .dates import deadline_from_text, parse_place_date, parse_vn_date
 from .header import Header, document_copy_kind, issuer_from_orgs, signature, walk, walk_back
@@ -310,6 +311,7 @@ def _parse_document(lines: Lines, lo: int, hi: int, meta: PageMeta | None = None
     mentions = find_references(f"{subject or ''} {body_text}")
     parents = unique_references([first_reference(subject), *_opening_references(paras)])
     assignments, sections = extract(paras, h.date)
+    assignments = spell_out(assignments, known_names(h.recipients, assignments))
     doc = ParsedDocument(
         issuer=issuer,
         parent_issuer=parent_issuer,

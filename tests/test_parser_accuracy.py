@@ -1,0 +1,126 @@
+"""Rules for how real directives hand out work, each on a short text written for the rule."""
+
+from __future__ import annotations
+
+from bot.directives.model import ParsedAssignment, ParsedDocument
+from bot.directives.parse import parse_text
+
+HEAD = """ỦY BAN NHÂN DÂN
+TỈNH HÒA AN
+Số: 215/UBND-KT
+Hòa An, ngày 03 tháng 11 năm 2025
+
+Kính gửi:
+- Sở Tài chính;
+- Trung tâm Phục vụ hành chính công Khoa học và Công nghệ.
+
+"""
+TAIL = """
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+CHỦ TỊCH
+
+Trần Văn Bình
+"""
+
+
+def _doc(body: str) -> ParsedDocument:
+    (d,) = parse_text(HEAD + body + TAIL)
+    return d
+
+
+def _own(d: ParsedDocument) -> list[ParsedAssignment]:
+    return [a for a in d.assignments if not a.coordinates_for]
+
+
+def test_roman_numbered_clauses_in_brackets_are_items_of_their_own() -> None:
+    d = _doc(
+        "Để bảo đảm tiến độ dự án, Chủ tịch UBND tỉnh có ý kiến như sau:\n"
+        "1. Về dự án đường tỉnh 12\n"
+        "(i) Sở Xây dựng rà soát hồ sơ thiết kế, hoàn thành trong tháng 11 năm 2025.\n"
+        "(ii) Sở Tài chính bố trí vốn cho dự án, hoàn thành trước ngày 15/12/2025.\n"
+        "(iii) Ủy ban nhân dân xã Tân Lộc bàn giao mặt bằng sạch cho chủ đầu tư.\n"
+    )
+    assert [(a.unit, a.deadline and a.deadline.isoformat()) for a in _own(d)] == [
+        ("Sở Xây dựng", "2025-11-30"),
+        ("Sở Tài chính", "2025-12-15"),
+        ("Ủy ban nhân dân xã Tân Lộc", None),
+    ]
+
+
+def test_topic_before_a_colon_then_the_unit() -> None:
+    d = _doc(
+        "Chủ tịch UBND tỉnh có ý kiến như sau:\n"
+        "a) Về thủ tục cấp phép khai thác cát: Giao Sở Nông nghiệp và Môi trường hướng dẫn "
+        "doanh nghiệp hoàn thiện hồ sơ.\n"
+        "b) Đối với tuyến ống cấp nước: Ủy ban nhân dân xã Tân Lộc xử lý dứt điểm trong "
+        "tháng 12 năm 2025.\n"
+    )
+    assert [a.unit for a in _own(d)] == [
+        "Sở Nông nghiệp và Môi trường",
+        "Ủy ban nhân dân xã Tân Lộc",
+    ]
+
+
+_TRACKING = """Ủy ban nhân dân tỉnh yêu cầu các sở khẩn trương hoàn thành các nhiệm vụ sau:
+1. Sở Tài chính tổng hợp dự toán năm 2026, hoàn thành trước ngày 30/11/2025.
+
+PHỤ LỤC
+{header}
+1 | Xây dựng đề án chuyển đổi số | Quyết định số 12/QĐ-UBND | Sở Khoa học và Công nghệ | 30/6/2025
+2 | Rà soát quy hoạch đô thị | Kế hoạch số 40/KH-UBND | Sở Xây dựng | 31/8/2025
+"""
+
+
+def test_a_table_that_cites_where_each_task_was_given_assigns_nothing() -> None:
+    header = "STT | Nhiệm vụ | Văn bản giao nhiệm vụ | Cơ quan chủ trì | Thời hạn"
+    d = _doc(_TRACKING.format(header=header))
+    assert [a.unit for a in _own(d)] == ["Sở Tài chính"]
+
+
+def test_a_table_of_progress_assigns_nothing_a_plan_with_products_does() -> None:
+    status = "STT | Tên nhiệm vụ | Cơ quan chủ trì | Kết quả thực hiện | Tiến độ"
+    rows = "1 | Xây dựng đề án chuyển đổi số | Sở Khoa học và Công nghệ | Đã trình | Đã xong"
+    d = _doc(f"Phụ lục kết quả thực hiện.\n{status}\n{rows}\n")
+    assert _own(d) == []
+    plan = "STT | Nhiệm vụ | Cơ quan chủ trì | Kết quả thực hiện | Thời hạn hoàn thành"
+    rows = "1 | Xây dựng đề án chuyển đổi số | Sở Khoa học và Công nghệ | Đề án | 30/6/2026"
+    d = _doc(f"Phụ lục nhiệm vụ.\n{plan}\n{rows}\n")
+    assert [(a.unit, a.role) for a in _own(d)] == [("Sở Khoa học và Công nghệ", "lead")]
+
+
+def test_what_a_unit_did_is_no_task_nor_is_a_letter_about_something() -> None:
+    d = _doc(
+        "Ủy ban nhân dân tỉnh có ý kiến như sau:\n"
+        "Trong tháng 10, công tác chuyển đổi số có chuyển biến; Sở Tài chính đã kịp thời "
+        "hướng dẫn các đơn vị lập dự toán; Sở Xây dựng đang rà soát quy hoạch.\n"
+        "Sở Nội vụ đã có văn bản gửi các sở, ngành; Ủy ban nhân dân các xã về việc hướng "
+        "dẫn sắp xếp cán bộ.\n"
+    )
+    assert _own(d) == []
+
+
+def test_an_acronym_of_a_unit_is_spelled_out_from_the_recipients() -> None:
+    d = _doc(
+        "1. Sở Tài chính chủ trì, phối hợp với Trung tâm Phục vụ hành chính công KHCN rà "
+        "soát thủ tục, hoàn thành trước ngày 30/12/2025.\n"
+        "2. Trung tâm Phục vụ hành chính công KHCN cập nhật cơ sở dữ liệu hằng tuần.\n"
+    )
+    full = "Trung tâm Phục vụ hành chính công Khoa học và Công nghệ"
+    lead, centre = _own(d)
+    assert lead.coordinators == (full,)
+    assert (centre.unit, centre.units_split) == (full, (full,))
+    # An acronym no written-out name fits stays as written.
+    d = _doc("1. Trung tâm CNTT cập nhật cơ sở dữ liệu hằng tuần.\n")
+    assert [a.unit for a in _own(d)] == ["Trung tâm CNTT"]
+
+
+def test_a_subcommittee_heads_its_own_tasks() -> None:
+    d = _doc(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n"
+        "1. Tiểu ban giúp việc Ban Chỉ đạo tỉnh\n"
+        "- Phân công nhiệm vụ cho các thành viên, xác định sản phẩm cụ thể.\n"
+    )
+    assert [a.unit for a in _own(d)] == ["Tiểu ban giúp việc Ban Chỉ đạo tỉnh"]
