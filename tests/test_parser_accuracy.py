@@ -124,3 +124,46 @@ def test_a_subcommittee_heads_its_own_tasks() -> None:
         "- Phân công nhiệm vụ cho các thành viên, xác định sản phẩm cụ thể.\n"
     )
     assert [a.unit for a in _own(d)] == ["Tiểu ban giúp việc Ban Chỉ đạo tỉnh"]
+
+
+def test_rows_with_merged_cells_take_them_from_the_row_above() -> None:
+    d = _doc(
+        "Phụ lục lịch công bố số liệu.\n"
+        "STT | Tên chỉ tiêu | Thời gian công bố | Đơn vị chịu trách nhiệm\n"
+        "1 | Số doanh nghiệp thành lập mới | Tháng 3/2026 | Sở Tài chính\n"
+        "2 | Số doanh nghiệp giải thể\n"
+        "3 | Vốn đăng ký bình quân | Tháng 6/2026\n"
+        "4 | Số hộ kinh doanh | Tháng 3/2026 | Sở Tài chính\n"
+        "5 | Số lao động qua đào tạo | Tháng 6/2026 | Sở Nội vụ\n"
+    )
+    got = [(a.unit, a.deadline and a.deadline.isoformat(), len(a.tasks)) for a in _own(d)]
+    assert got == [
+        ("Sở Tài chính", "2026-03-31", 3),
+        ("Sở Tài chính", "2026-06-30", 1),
+        ("Sở Nội vụ", "2026-06-30", 1),
+    ]
+
+
+def test_the_unit_after_an_opening_phrase_is_the_one_assigned() -> None:
+    d = _doc(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n"
+        "1. Trên cơ sở đề nghị của các sở, ngành liên quan, Sở Tài chính khẩn trương bố trí "
+        "kinh phí thực hiện.\n"
+        "2. Căn cứ kế hoạch tại mục 1, Thủ trưởng các đơn vị thuộc tỉnh chịu trách nhiệm tổ "
+        "chức thực hiện.\n"
+        "3. Trong quá trình thực hiện, nếu có vướng mắc, các cơ quan, đơn vị kịp thời phản "
+        "ánh về Sở Nội vụ.\n"
+    )
+    assert [a.unit for a in _own(d)] == ["Sở Tài chính", "các đơn vị thuộc tỉnh"]
+
+
+def test_a_request_before_cu_the_opens_the_items_under_it() -> None:
+    d = _doc(
+        "Nhằm bảo đảm sức khỏe cho học sinh, Sở Tài chính đề nghị Ủy ban nhân dân các xã, "
+        "phường thực hiện nghiêm các biện pháp sau. Cụ thể:\n"
+        "- Theo dõi chất lượng không khí hằng ngày.\n"
+        "- Hạn chế hoạt động ngoài trời của học sinh.\n"
+    )
+    (a,) = _own(d)
+    assert a.unit == "Ủy ban nhân dân các xã, phường"
+    assert len(a.tasks) == 3

@@ -104,6 +104,15 @@ _SPEAKER_RE = re.compile(
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
 # "Về thủ tục nhập khẩu tàu LNG: Giao Bộ Xây dựng hướng dẫn …": the topic, then who does it.
 _TOPIC_RE = re.compile(r"^(?:[Vv]ề|[Đđ]ối với)\s[^:;.]{3,200}:\s+(?=\S)")
+# Phrases that open a sentence before its unit: "Trên cơ sở đó, Bộ Tư pháp tổng hợp …".
+_LEAD_IN_RE = re.compile(
+    r"^(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Đđ]ể|[Ss]au khi|[Tt]heo đó|[Đđ]ồng thời|[Nn]goài ra"
+    r"|[Nn]hằm|[Tt]rong quá trình|[Tt]rường hợp)\b"
+)
+_COMMA_RE = re.compile(r",\s+")
+_LEAD_IN_SPAN = 400
+# "Căn cứ Luật …, Chủ tịch UBND tỉnh quyết định:" is a decision's preamble, not a task.
+_DECIDES_RE = re.compile(r"^(?:quyết định|ban hành|quy định)\b")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
 
@@ -252,9 +261,32 @@ def _region_of(heading: str) -> str:
     return "tasks"
 
 
+def _after_lead_in(text: str) -> str | None:
+    """The clause after an opening phrase that names its unit and verb next, else None.
+
+    "Trên cơ sở đề nghị của các Bộ, Bộ Tài chính khẩn trương rà soát …" and "Căn cứ Lịch
+    … tại Điều 1, Thủ trưởng các đơn vị … chịu trách nhiệm …" give their unit after a comma.
+    """
+    if not _LEAD_IN_RE.match(text):
+        return None
+    for comma in _COMMA_RE.finditer(text, 0, _LEAD_IN_SPAN):
+        clause = text[comma.end() :]
+        # "… của các Bộ, cơ quan liên quan, Bộ Tài chính rà soát": the subject is capitalised.
+        found = unit_at(clause) if clause[:1].isupper() else None
+        if found is None:
+            continue
+        rest = found[1]
+        if opens_with_verb(rest) and not narrates(rest) and not _DECIDES_RE.match(fold(rest)):
+            return clause
+    return None
+
+
 def _open(p: Para, need_verb: bool) -> _Draft | None:
     """A draft assignment when the paragraph opens with "Giao <unit>" or a unit name."""
     text = p.text
+    after_lead_in = _after_lead_in(text)
+    if after_lead_in is not None:
+        return _open(Para(p.kind, p.marker, after_lead_in), need_verb)
     topic = _TOPIC_RE.match(text)
     if topic:
         after = _open(Para(p.kind, p.marker, text[topic.end() :]), need_verb)
@@ -294,6 +326,10 @@ class _Reader:
         # Column index of "task", "lead", "coord" and "time" under a task table's header row.
         self.columns: dict[str, int] | None = None
         self.width = 0
+        # The last full row of the table, whose cells merged cells below it repeat.
+        self.last_row: list[str] = []
+        # Where each (unit, deadline, role) of the table's rows sits in the assignments.
+        self.table_rows: dict[tuple[str, date | None, str], int] = {}
         self.assignments: list[ParsedAssignment] = []
         self.sections: list[str] = []
         # "none" before any heading, "tasks" under NHIỆM VỤ VÀ GIẢI PHÁP, "impl" under
@@ -351,14 +387,30 @@ class _Reader:
         if header is not None:
             self.close()
             self.columns, self.width = header, len(cells)
+            self.last_row, self.table_rows = [], {}
             return
         cols = self.columns
+        if cols is None:
+            return
+        if len(cells) < self.width and self.last_row and cells[0] and cells[0][0].isdigit():
+            # "12 | Số lao động | Chính thức": the cells it lacks are merged with the row above.
+            cells = [*cells, *self.last_row[len(cells) :]]
         # Rows with merged cells ("I | Nhóm nhiệm vụ về thể chế") are group headings; a row
         # whose lead cell names no unit ("4", "Đã hoàn thành") numbers or reports, not assigns.
-        if cols is None or len(cells) != self.width or not is_unit_start(cells[cols["lead"]]):
+        if len(cells) != self.width or not is_unit_start(cells[cols["lead"]]):
             return
         self.close()
-        self.assignments.append(_row_assignment(cells, cols, self.issued))
+        self.last_row = cells
+        got = _row_assignment(cells, cols, self.issued)
+        # Rows of one unit due the same day are one task to follow up, with each row's item.
+        key = (fold(got.unit), got.deadline, got.role)
+        same = self.table_rows.get(key)
+        if same is None:
+            self.table_rows[key] = len(self.assignments)
+            self.assignments.append(got)
+        else:
+            prev = self.assignments[same]
+            self.assignments[same] = replace(prev, tasks=(*prev.tasks, *got.tasks))
 
     def numbered(self, p: Para, head: str) -> None:
         """A numbered paragraph: a unit heading, or a task of the current unit."""
@@ -463,7 +515,11 @@ class _Reader:
             return
         if self.region == "none" and p.text.endswith(":"):
             # "… Phó Thủ tướng có ý kiến như sau:" / "… Bộ Tài chính đề nghị UBND các tỉnh:"
-            last = split_sentences(p.text)[-1] if split_sentences(p.text) else p.text
+            sentences = split_sentences(p.text) or [p.text]
+            last = sentences[-1]
+            # "… Sở X đề nghị UBND các xã … . Cụ thể:" asks in the sentence before.
+            if len(sentences) > 1 and len(last.split()) <= 3:
+                last = sentences[-2]
             if self.asked(last):
                 return
             if "như sau" in fold(p.text[-60:]):

@@ -66,8 +66,9 @@ def reflow(lines: Sequence[tuple[str, Gap]], blank_breaks: bool, short_len: floa
         s = raw.strip()
         if not s:
             continue
-        if s.count(" | ") >= 2:
-            # A table row as .docx and PDF readers write it: one row a line, " | " between cells.
+        if s.count(" | ") >= 2 or (" | " in s and paras and paras[-1].kind == "row"):
+            # A table row as .docx and PDF readers write it: one row a line, " | " between cells;
+            # under another row, two cells are a row whose others are merged with the row above.
             paras.append(Para("row", "", s))
             prev = s
             continue
