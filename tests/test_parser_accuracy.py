@@ -167,3 +167,33 @@ def test_a_request_before_cu_the_opens_the_items_under_it() -> None:
     (a,) = _own(d)
     assert a.unit == "Ủy ban nhân dân các xã, phường"
     assert len(a.tasks) == 3
+
+
+def test_a_later_sentence_naming_another_unit_is_that_units_task() -> None:
+    d = _doc(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n"
+        "1. Sở Y tế tổng hợp báo cáo gửi Sở Nội vụ trước ngày 05/12/2025. Trên cơ sở đó, "
+        "Sở Nội vụ tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 10/12/2025. Ủy ban nhân "
+        "dân các xã: Tân Lộc, Tân Hòa đẩy nhanh việc rà soát hồ sơ.\n"
+        "2. Sở Tài chính bố trí kinh phí. Sở Tài chính được giao thẩm định dự toán từ năm "
+        "2024. Sở Xây dựng đã hoàn thành phần việc của mình.\n"
+        "Văn phòng Ủy ban nhân dân tỉnh thông báo để các cơ quan biết, thực hiện./.\n"
+    )
+    got = [(a.unit, a.deadline and a.deadline.isoformat()) for a in _own(d)]
+    assert got == [
+        ("Sở Y tế", "2025-12-05"),
+        ("Sở Nội vụ", "2025-12-10"),
+        ("Ủy ban nhân dân các xã: Tân Lộc, Tân Hòa", None),
+        ("Sở Tài chính", None),
+    ]
+
+
+def test_a_dash_after_a_whole_paragraph_line_goes_on_with_it() -> None:
+    d = _doc(
+        "Xét báo cáo của Ủy ban nhân dân xã Tân Lộc về tình hình cung ứng vật liệu xây dựng "
+        "phục vụ Dự án đường cao tốc đoạn qua các xã Tân Lộc, Tân Hòa theo phương thức đối tác "
+        "công tư, thuộc tuyến đường bộ Ninh Bình\n"
+        "- Hải Phòng, Chủ tịch Ủy ban nhân dân tỉnh có ý kiến như sau:\n"
+        "Sở Xây dựng khẩn trương làm việc với các địa phương liên quan.\n"
+    )
+    assert [a.unit for a in _own(d)] == ["Sở Xây dựng"]

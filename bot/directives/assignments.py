@@ -113,6 +113,13 @@ _COMMA_RE = re.compile(r",\s+")
 _LEAD_IN_SPAN = 400
 # "Căn cứ Luật …, Chủ tịch UBND tỉnh quyết định:" is a decision's preamble, not a task.
 _DECIDES_RE = re.compile(r"^(?:quyết định|ban hành|quy định)\b")
+# "Văn phòng Chính phủ thông báo để …", "Bộ X yêu cầu …": the issuer speaks, it takes no task;
+# "Bộ Nội vụ được giao xây dựng …" tells the background.
+_SPOKEN_RE = re.compile(
+    r"^(?:(?:xin|trân trọng|kính)\s+)?(?:thông báo|đề nghị|yêu cầu|giao|cảm ơn|trả lời|gửi"
+    r"|để|nhằm|được)\b",
+    re.IGNORECASE,
+)
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
 
@@ -313,6 +320,50 @@ def _open(p: Para, need_verb: bool) -> _Draft | None:
     return _Draft(unit=unit, lead=_capitalise(rest) if rest else "")
 
 
+def _other_unit(sentence: str, unit: str) -> _Draft | None:
+    """A draft for a sentence that hands its work to a unit other than the given one."""
+    clause = _after_lead_in(sentence) or sentence
+    found = unit_at(clause) if clause[:1].isupper() else None
+    if found is None:
+        return None
+    name, rest = drop_titles(found[0]), found[1]
+    # "Bộ Nội vụ được giao xây dựng …" tells what the unit was given before (unlike "các đơn
+    # vị được giao nhiệm vụ", a name).
+    if fold(name).endswith(" được giao"):
+        return None
+    if fold(name) == fold(unit) or not opens_with_verb(rest) or narrates(rest):
+        return None
+    if _DECIDES_RE.match(fold(rest)) or _EXECUTION_RE.match(fold(rest)) or _SPOKEN_RE.match(rest):
+        return None
+    return _Draft(unit=name, tasks=[_capitalise(rest)])
+
+
+def _hand_offs(d: _Draft) -> list[_Draft]:
+    """The draft, and one more for each later sentence of a task that names another unit.
+
+    "Bộ Y tế tổng hợp báo cáo trước ngày 05/12. Trên cơ sở đó, Bộ Tư pháp báo cáo Thủ tướng
+    Chính phủ" gives Bộ Tư pháp the rest of that task; the draft's next tasks stay its own.
+    """
+    out = [d]
+    tasks, d.tasks = d.tasks, []
+    for n, task in enumerate(tasks):
+        current = d
+        kept: list[str] = []
+        for k, sentence in enumerate(split_sentences(task)):
+            other = _other_unit(sentence, current.unit) if (n or k or d.lead) else None
+            if other is None:
+                kept.append(sentence)
+                continue
+            if kept:
+                current.tasks.append(" ".join(kept))
+            kept = []
+            current = other
+            out.append(other)
+        if kept:
+            current.tasks.append(" ".join(kept))
+    return out
+
+
 def _is_lead_in(d: _Draft) -> bool:
     # "3. Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo" then bullets.
     return len(d.lead.split()) <= 6 and "." not in d.lead
@@ -342,7 +393,7 @@ class _Reader:
     def close(self) -> None:
         """Finish the assignment being read, if any."""
         if self.draft is not None:
-            self.assignments.append(_finish(self.draft, self.issued))
+            self.assignments.extend(_finish(d, self.issued) for d in _hand_offs(self.draft))
             self.draft = None
 
     def open(self, draft: _Draft) -> _Draft:

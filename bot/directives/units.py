@@ -58,7 +58,7 @@ _VERBS = {
     "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
     "trực tiếp", "quyết liệt", "nghiêm túc", "phải", "cần", "khẩn cấp", "dứt điểm",
     "trân trọng", "đề nghị", "yêu cầu", "quyết định", "xác định", "đã", "đang", "sẽ",
-    "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày",
+    "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày", "đẩy nhanh",
 }  # fmt: skip
 # Words no unit's name runs into that are no verb either: "gửi UBND các tỉnh về việc …".
 _NAME_STOPS = {"về việc"}
