@@ -197,3 +197,18 @@ def test_a_dash_after_a_whole_paragraph_line_goes_on_with_it() -> None:
         "Sở Xây dựng khẩn trương làm việc với các địa phương liên quan.\n"
     )
     assert [a.unit for a in _own(d)] == ["Sở Xây dựng"]
+
+
+def test_a_list_of_whom_a_rule_applies_to_assigns_nothing() -> None:
+    d = _doc(
+        "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng\n"
+        "1. Ủy ban nhân dân các xã, phường (gọi chung là UBND cấp xã);\n"
+        "2. Cơ quan chuyên môn, đơn vị sự nghiệp công lập (trừ đơn vị tự chủ chi thường "
+        "xuyên), tổ chức hành chính khác thuộc Ủy ban nhân dân tỉnh.\n"
+        "3. Các cơ quan, tổ chức, cá nhân có liên quan.\n"
+        "Điều 2. Tổ chức thực hiện\n"
+        "1. Giao các cơ quan, đơn vị:\n"
+        "a) Sở Nội vụ hướng dẫn, kiểm tra việc thực hiện Quyết định này.\n"
+        "b) UBND cấp xã (trừ đặc khu) rà soát vị trí việc làm, báo cáo Sở Nội vụ.\n"
+    )
+    assert [a.unit for a in _own(d)] == ["Sở Nội vụ", "UBND cấp xã"]

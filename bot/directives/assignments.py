@@ -120,6 +120,7 @@ _SPOKEN_RE = re.compile(
     r"|để|nhằm|được)\b",
     re.IGNORECASE,
 )
+_LEADING_BRACKET_RE = re.compile(r"^\((?:[^()]|\([^()]*\))*\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
 
@@ -317,7 +318,26 @@ def _open(p: Para, need_verb: bool) -> _Draft | None:
         return None
     if p.kind == "num" and not giao and not rest and len(unit.split()) > 25:
         return None
+    if not giao and _listed_only(rest, text):
+        return None
+    if giao and not rest and text.rstrip().endswith(":") and _GENERIC_RE.search(fold(unit)):
+        # "2. Giao các cơ quan, đơn vị:" introduces the units named under it.
+        return None
     return _Draft(unit=unit, lead=_capitalise(rest) if rest else "")
+
+
+def _listed_only(rest: str, text: str) -> bool:
+    """True for an entry of a list of units ("a) UBND các xã, phường (gọi chung là UBND cấp
+    xã);", "2. Các cơ quan, tổ chức có liên quan."): whom a rule applies to, not a task."""
+    if not text.rstrip().endswith((".", ";")):
+        return False
+    if not rest:
+        return True
+    bracket = _LEADING_BRACKET_RE.match(rest)
+    if bracket is None:
+        return False
+    # "Cơ quan chuyên môn (trừ …), tổ chức hành chính khác …": the list goes on after it.
+    return rest[bracket.end() :].strip()[:1] in ("", ",", ";", ".")
 
 
 def _other_unit(sentence: str, unit: str) -> _Draft | None:
