@@ -212,3 +212,35 @@ def test_a_list_of_whom_a_rule_applies_to_assigns_nothing() -> None:
         "b) UBND cấp xã (trừ đặc khu) rà soát vị trí việc làm, báo cáo Sở Nội vụ.\n"
     )
     assert [a.unit for a in _own(d)] == ["Sở Nội vụ", "UBND cấp xã"]
+
+
+def test_an_opening_glued_to_the_addressee_is_the_body() -> None:
+    text = (
+        "BỘ TÀI CHÍNH\nSố: 1790/BTC-CTK\nHà Nội, ngày 17 tháng 11 năm 2025\n"
+        "V/v cung cấp số liệu thống kê\n"
+        "Kính gửi: Ủy\nban nhân dân các tỉnh, thành phố trực thuộc trung ương Thực hiện Nghị "
+        "định số 94/2022/NĐ-CP ngày 07/11/2022 của Chính phủ, Bộ Tài chính đề nghị Ủy ban nhân "
+        "dân các tỉnh, thành phố trực thuộc trung ương:\n"
+        "- Chỉ đạo các sở, ngành đánh giá tình hình kinh tế - xã hội quý IV năm 2025;\n"
+        "- Giao Thống kê tỉnh, thành phố chủ trì rà soát số liệu, gửi Bộ Tài chính chậm nhất "
+        "ngày 22/11/2025.\n" + TAIL
+    )
+    (d,) = parse_text(text)
+    assert d.recipients == ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",)
+    assert [a.unit for a in _own(d)] == [
+        "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+        "Thống kê tỉnh, thành phố",
+    ]
+
+
+def test_a_request_after_a_long_issuing_body_opens_the_items() -> None:
+    d = _doc(
+        "Thực hiện Kết luận số 21-KL/TU ngày 12/11/2025 của Ban Thường vụ Tỉnh ủy, Ban Chỉ đạo "
+        "của tỉnh về sắp xếp đơn vị hành chính các cấp yêu cầu Chủ tịch Ủy ban nhân dân các "
+        "xã, phường tập trung giải quyết một số nội dung cụ thể sau:\n"
+        "1. Về tổ chức bộ máy\n"
+        "- Hoàn thiện tổ chức bộ máy các đơn vị sự nghiệp công lập ở cấp xã.\n"
+    )
+    (a,) = _own(d)
+    assert a.unit == "Ủy ban nhân dân các xã, phường"
+    assert any("Hoàn thiện tổ chức bộ máy" in t for t in a.tasks)

@@ -120,6 +120,7 @@ _SPOKEN_RE = re.compile(
     r"|để|nhằm|được)\b",
     re.IGNORECASE,
 )
+_INNER_ASK_RE = re.compile(r"\s(?=(?:yêu cầu|đề nghị)\s)")
 _LEADING_BRACKET_RE = re.compile(r"^\((?:[^()]|\([^()]*\))*\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
@@ -535,7 +536,13 @@ class _Reader:
                     text = spoken[1]
                     break
             else:
-                return False
+                # "…, Ban Chỉ đạo của Chính phủ về … yêu cầu Chủ tịch UBND các tỉnh tập trung
+                # … một số nội dung sau:" asks after a name too long to read as a unit.
+                inner = _INNER_ASK_RE.search(text) if text.rstrip().endswith(":") else None
+                text = text[inner.end() :] if inner else ""
+                m = _ASK_RE.match(text)
+                if m is None or not is_unit_start(text[m.end() :]):
+                    return False
         body = text[m.end() :]
         new = _open(Para("text", "", body), need_verb=False)
         if new is None:

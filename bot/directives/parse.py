@@ -100,6 +100,31 @@ _BROKEN_DATE_RES = (
 )
 
 
+# A web copy may run the body on after the addressee: "Kính gửi: Ủy ban nhân dân các tỉnh
+# Thực hiện Nghị định số …" is an addressee and the opening paragraph.
+_GLUED_OPENING_RE = re.compile(
+    r"(?<=[a-zà-ỹđ])[ \t]+(?=(?:Thực hiện|Căn cứ|Để|Nhằm|Trên cơ sở|Theo đề nghị)\s)"
+)
+_KINH_GUI_LINE_RE = re.compile(r"^[-–\s*]*Kính\s+gửi\b", re.IGNORECASE)
+# Lines of the addressee block a glued opening may sit on, counting the "Kính gửi" one.
+_ADDRESSEE_LINES = 3
+
+
+def _unglue_opening(text: str) -> str:
+    """The text with the opening paragraph glued to the addressee block on a line of its own."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not _KINH_GUI_LINE_RE.match(line):
+            continue
+        for k in range(i, min(i + _ADDRESSEE_LINES, len(lines))):
+            glued = _GLUED_OPENING_RE.search(lines[k])
+            if glued:
+                lines[k] = f"{lines[k][: glued.start()]}\n\n{lines[k][glued.end() :]}"
+                break
+        break
+    return "\n".join(lines)
+
+
 def normalise(text: str) -> Source:
     """Stage 1: the document's own text (out of a web page) with dates joined across lines."""
     source = unwrap(text)
@@ -108,7 +133,7 @@ def normalise(text: str) -> Source:
     )
     for pattern, repl in _BROKEN_DATE_RES:
         joined = pattern.sub(repl, joined)
-    return replace(source, text=joined)
+    return replace(source, text=_unglue_opening(joined))
 
 
 def _split(lines: Lines) -> list[tuple[int, int]]:
