@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.directives.dates import deadline_from_text
 from bot.directives.model import ParsedAssignment, ParsedDocument
 from bot.directives.parse import parse_text
 
@@ -244,3 +247,15 @@ def test_a_request_after_a_long_issuing_body_opens_the_items() -> None:
     (a,) = _own(d)
     assert a.unit == "Ủy ban nhân dân các xã, phường"
     assert any("Hoàn thiện tổ chức bộ máy" in t for t in a.tasks)
+
+
+def test_the_end_of_a_period_is_a_deadline() -> None:
+    assert deadline_from_text("cơ bản tháo gỡ khó khăn xong cuối tháng 12 năm 2025")[0] == date(
+        2025, 12, 31
+    )
+    assert deadline_from_text("bảo đảm đến hết năm 2025 không còn vướng mắc")[0] == date(
+        2025, 12, 31
+    )
+    assert deadline_from_text("hoàn thành hết tháng 3/2026")[0] == date(2026, 3, 31)
+    # The last months of a year are a time of year, not a deadline.
+    assert deadline_from_text("những tháng cuối năm 2025 và dịp Tết")[0] is None

@@ -94,7 +94,8 @@ def end_of_month(y: int, m: int) -> date | None:
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
-_DEADLINE_WORDS = ("chậm nhất", "trước", "hạn", "trong", "hoàn thành", "kể từ")
+# "xong cuối tháng 12 năm 2025", "đến hết năm 2025" fall due at the period's end too.
+_DEADLINE_WORDS = ("chậm nhất", "trước", "hạn", "trong", "hoàn thành", "kể từ", "cuối", "hết")
 _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "day",
@@ -107,7 +108,7 @@ _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"(?:chậm nhất|trong|trước)\s*(?:trong\s*)?tháng\s*(?P<mm>\d{1,2})"
+            r"(?:chậm nhất|trong|trước|cuối|hết)\s*(?:trong\s*)?tháng\s*(?P<mm>\d{1,2})"
             r"\s*(?:/|năm)\s*(?P<my>\d{4})",
             re.IGNORECASE,
         ),
@@ -123,7 +124,8 @@ _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "year",
         re.compile(
-            r"(?:chậm nhất|trong|trước|hoàn thành(?=\s*năm))\s*(?:trong\s*)?năm\s*(?P<yy>\d{4})\b"
+            r"(?:chậm nhất|trong|trước|đến hết|hoàn thành(?=\s*năm))\s*(?:trong\s*)?năm"
+            r"\s*(?P<yy>\d{4})\b"
             r"(?!\s*[-–]\s*\d{4})",
             re.IGNORECASE,
         ),
