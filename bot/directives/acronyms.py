@@ -26,15 +26,19 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if fold(w) not in _SKIPPED).upper()
 
 
-def _spelled_out(name: str, full_names: Iterable[str]) -> str | None:
-    """The full name the acronym in name stands for, when exactly one known name fits."""
+def _spelled_out(name: str, full_names: Iterable[tuple[str, str]]) -> str | None:
+    """The full name the acronym in name stands for, when exactly one known name fits.
+
+    full_names holds each known name with its folded form.
+    """
     m = _ACRONYM_RE.search(name)
     if not m:
         return None
     head, acronym, tail = name[: m.start(1)], m.group(1).replace("&", ""), name[m.end(1) :]
+    folded_head = fold(head)
     fits: set[str] = set()
-    for full in full_names:
-        if not fold(full).startswith(fold(head)) or (tail.strip() and tail not in full):
+    for full, folded in full_names:
+        if not folded.startswith(folded_head) or (tail.strip() and tail not in full):
             continue
         rest = full[len(head) :]
         if tail.strip():
@@ -47,12 +51,16 @@ def _spelled_out(name: str, full_names: Iterable[str]) -> str | None:
 
 def spell_out(assignments: list[ParsedAssignment], known: Iterable[str]) -> list[ParsedAssignment]:
     """The assignments with each acronym-shortened unit written as the full name known."""
-    names = [n for n in known if not _ACRONYM_RE.search(n)]
+    # A long plan names the same few units again and again: fold each once, look each up once.
+    names = [(n, fold(n)) for n in dict.fromkeys(known) if not _ACRONYM_RE.search(n)]
     if not names:
         return assignments
+    seen: dict[str, str] = {}
 
     def full(unit: str) -> str:
-        return _spelled_out(unit, names) or unit
+        if unit not in seen:
+            seen[unit] = _spelled_out(unit, names) or unit
+        return seen[unit]
 
     out: list[ParsedAssignment] = []
     for a in assignments:
