@@ -65,7 +65,11 @@ def parse_place_date(line: str) -> tuple[str, date | None, str | None] | None:
     comma = line.rfind(",", 0, len(line))
     if comma < 0:
         return None
-    if "tháng" not in line[comma:].lower():
+    tail = line[comma:].lower()
+    # Both forms put "ngày" after the last comma.
+    if "ngày" not in tail:
+        return None
+    if "tháng" not in tail:
         short = _PLACE_DMY_RE.search(line, max(0, comma - 60))
         if not short or line[: short.start()].strip():
             return None
