@@ -259,3 +259,31 @@ def test_the_end_of_a_period_is_a_deadline() -> None:
     assert deadline_from_text("hoàn thành hết tháng 3/2026")[0] == date(2026, 3, 31)
     # The last months of a year are a time of year, not a deadline.
     assert deadline_from_text("những tháng cuối năm 2025 và dịp Tết")[0] is None
+
+
+def test_a_yearly_day_written_in_words_recurs() -> None:
+    issued = date(2025, 11, 20)
+    got = deadline_from_text("gửi kết quả về Sở, hạn cuối ngày 15 tháng 12 hàng năm.", issued)
+    assert got == (date(2025, 12, 15), "hạn cuối ngày 15 tháng 12 hàng năm")
+    assert deadline_from_text("hạn cuối ngày 05/12/2025", issued)[0] == date(2025, 12, 5)
+
+
+def _decision(bases: str) -> ParsedDocument:
+    (d,) = parse_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH HÒA AN\nSố: 41/QĐ-UBND\nHòa An, ngày 03 tháng 11 năm 2025\n\n"
+        f"QUYẾT ĐỊNH\nVề việc công bố thủ tục hành chính\n\n{bases}\n\nQUYẾT ĐỊNH:\n\n"
+        "Điều 1. Công bố kèm theo Quyết định này danh mục thủ tục hành chính.\n"
+        "Điều 2. Sở Tư pháp chủ trì rà soát quy trình nội bộ.\n" + TAIL
+    )
+    return d
+
+
+def test_the_decisions_a_decision_is_based_on_are_its_parents() -> None:
+    laws = "\n".join(f"Căn cứ Luật số {n}/2024/QH15 ngày 01/01/2024;" for n in range(20))
+    d = _decision(
+        f"{laws}\nCăn cứ Nghị định số\n63/2010/NĐ-CP ngày 08/6/2010 của Chính phủ;\n"
+        "Căn cứ Quyết định số\n642/QĐ-BNNMT ngày 03/4/2025 của Bộ trưởng Bộ Nông nghiệp và "
+        "Môi trường;\nCăn cứ Quyết định 1003/QĐ-BNNMT ngày 22/4/2025 của Bộ trưởng Bộ Nông "
+        "nghiệp và Môi trường;\nTheo đề nghị của Giám đốc Sở Tư pháp."
+    )
+    assert [p.number for p in d.parents] == ["642/QĐ-BNNMT", "1003/QĐ-BNNMT"]

@@ -69,7 +69,8 @@ _PERIODS = (
     (re.compile(r"\b(?:hằng|hàng) tuần\b|\btuần\b"), "weekly"),
 )
 _DAY_PERIOD_RE = re.compile(
-    r"\b(?:chậm nhất|trước)\s+(?:ngày\s+)?\d{1,2}(?:/\d{1,2})?\s+(?:hằng|hàng)\s+(?P<p>năm|tháng)\b",
+    r"\b(?:chậm nhất|trước|hạn cuối)\s+(?:ngày\s+)?\d{1,2}(?:/\d{1,2})?\s+(?:hằng|hàng)\s+"
+    r"(?P<p>năm|tháng)\b",
     re.IGNORECASE,
 )
 _PLAIN_PERIOD_RE = re.compile(

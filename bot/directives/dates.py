@@ -104,7 +104,7 @@ _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "day",
         re.compile(
-            r"(?:chậm nhất|hạn chót|thời hạn|trước)\s*(?:là\s*|vào\s*|trước\s*)?"
+            r"(?:chậm nhất|hạn chót|hạn cuối|thời hạn|trước)\s*(?:là\s*|vào\s*|trước\s*)?"
             r"(?:ngày\s*)?:?\s*(?:" + DMY + "|" + LONG_DATE + ")",
             re.IGNORECASE,
         ),
@@ -209,8 +209,9 @@ def _deadline_of(kind: str, m: re.Match[str], issued: date | None = None) -> dat
 
 # A duty that recurs on a fixed day: "trước ngày 15/12 hằng năm", "trước ngày 20 hằng tháng".
 _RECURRING_RE = re.compile(
-    r"(?:chậm nhất|trước)\s*(?:là\s*|vào\s*)?(?:ngày\s*)?(?P<d>\d{1,2})"
-    r"(?:\s*/\s*(?P<m>\d{1,2}))?(?!\s*/)\s*,?\s*(?:của\s*)?(?:hằng|hàng)\s*(?P<per>năm|tháng)",
+    r"(?:chậm nhất|trước|hạn cuối)\s*(?:là\s*|vào\s*)?(?:ngày\s*)?(?P<d>\d{1,2})"
+    r"(?:\s*/\s*(?P<m>\d{1,2})|\s+tháng\s+(?P<lm>\d{1,2}))?(?!\s*/)\s*,?\s*(?:của\s*)?"
+    r"(?:hằng|hàng)\s*(?P<per>năm|tháng)",
     re.IGNORECASE,
 )
 _CELL_DMY_RE = re.compile(r"^(?:ngày\s*)?" + DMY + r"$", re.IGNORECASE)
@@ -235,12 +236,14 @@ def _next_on(day: int, month: int | None, after: date) -> date | None:
 
 def _recurring(text: str, issued: date | None) -> tuple[date | None, str | None]:
     m = _RECURRING_RE.search(text)
-    if not m or (m["per"].lower() == "tháng") != (m["m"] is None):
+    # "ngày 15 tháng 12 hằng năm" names its month in words.
+    given = m and (m["m"] or m["lm"])
+    if not m or (m["per"].lower() == "tháng") != (not given):
         return None, None
     words = " ".join(m.group(0).split())
     if issued is None:
         return None, words
-    month = int(m["m"]) if m["m"] else None
+    month = int(given) if given else None
     return _next_on(int(m["d"]), month, issued), words
 
 

@@ -54,6 +54,8 @@ _OPENING = ("thực hiện", "căn cứ", "triển khai", "thi hành")
 # Lines between the bases of a decision and its articles that cite no parent.
 # Paragraphs of narrative (a review of last year) that may come before the opening one.
 _NARRATIVE_PARAS = 3
+# A decision may list twenty bases ("Căn cứ Luật …", "Căn cứ Quyết định …") before Điều 1.
+_OPENING_PARAS = 40
 _ASIDE = ("xét ", "theo đề nghị", "theo đề xuất", "theo văn bản đề nghị")
 _SYMBOL_KINDS = {
     "CV": "Công văn",
@@ -234,7 +236,7 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
     refs: list[Reference] = []
     opened = False
     skipped = 0
-    for p in paras[:16]:
+    for p in paras[:_OPENING_PARAS]:
         if p.kind == "caps":
             continue
         if p.kind in ("num", "roman", "letter"):
