@@ -287,3 +287,17 @@ def test_the_decisions_a_decision_is_based_on_are_its_parents() -> None:
         "nghiệp và Môi trường;\nTheo đề nghị của Giám đốc Sở Tư pháp."
     )
     assert [p.number for p in d.parents] == ["642/QĐ-BNNMT", "1003/QĐ-BNNMT"]
+
+
+def test_a_dispatch_opens_after_its_addressees() -> None:
+    (d,) = parse_text(
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 220/CĐ-TTg\nHà Nội, ngày 18 tháng 11 năm 2025\n\n"
+        "CÔNG ĐIỆN\nVề việc cắt giảm thủ tục hành chính\n\n"
+        "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ;\n"
+        "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+        "Đồng kính gửi:\n\nBí thư Tỉnh ủy, Thành ủy các tỉnh, thành phố để lãnh đạo, chỉ đạo.\n\n"
+        "Thực hiện Nghị quyết số 66/NQ-CP ngày 26 tháng 3 năm 2025 của Chính phủ về cắt giảm "
+        "thủ tục hành chính, Thủ tướng Chính phủ yêu cầu:\n"
+        "1. Bộ trưởng Bộ Tư pháp rà soát văn bản quy phạm pháp luật trong năm 2025.\n" + TAIL
+    )
+    assert [p.number for p in d.parents] == ["66/NQ-CP"]

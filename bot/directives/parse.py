@@ -56,6 +56,7 @@ _OPENING = ("thực hiện", "căn cứ", "triển khai", "thi hành")
 _NARRATIVE_PARAS = 3
 # A decision may list twenty bases ("Căn cứ Luật …", "Căn cứ Quyết định …") before Điều 1.
 _OPENING_PARAS = 40
+_ADDRESSING_RE = re.compile(r"^(?:\S+\s+){0,5}(?:điện|kính gửi)\s*:$", re.IGNORECASE)
 _ASIDE = ("xét ", "theo đề nghị", "theo đề xuất", "theo văn bản đề nghị")
 _SYMBOL_KINDS = {
     "CV": "Công văn",
@@ -238,6 +239,10 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
     skipped = 0
     for p in paras[:_OPENING_PARAS]:
         if p.kind == "caps":
+            continue
+        # A Công điện lists its addressees ("THỦ TƯỚNG CHÍNH PHỦ điện:", "- Bộ trưởng …",
+        # "Đồng kính gửi:") before it opens.
+        if not opened and (p.kind == "bullet" or _ADDRESSING_RE.search(p.text)):
             continue
         if p.kind in ("num", "roman", "letter"):
             break
