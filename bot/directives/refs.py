@@ -22,11 +22,14 @@ _CODE_RE = re.compile(
     r"\b[Ss]ố\s*:?\s*(?P<num>\d+)\s*(?P<sep>[-–/]|\s)\s*(?P<sym>" + _SYMBOL + r")(?![\w/])"
 )
 # "Căn cứ Quyết định 1003/QĐ-BNNMT ngày …", "Nghị quyết 380/NQ-CP": a kind, then the code
-# with no "số"; the symbol must carry its slash, so "Quyết định 2025" is no code.
-_KIND_CODE_RE = re.compile(
-    r"\b(?:[Qq]uyết định|[Nn]ghị quyết|[Cc]hỉ thị|[Cc]ông văn|[Cc]ông điện|[Tt]hông báo"
-    r"|[Kk]ết luận|[Kk]ế hoạch) (?P<num>\d+)(?P<sep>[-/])(?P<sym>" + _SYMBOL + r")(?![\w/])"
+# with no "số"; the symbol must carry its slash, so "Quyết định 2025" is no code. Codes are
+# found first (digits are rare), then the kind is looked for right before.
+_BARE_CODE_RE = re.compile(r"(?<![\w/])(?P<num>\d+)(?P<sep>[-/])(?P<sym>" + _SYMBOL + r")(?![\w/])")
+_KIND_BEFORE_RE = re.compile(
+    r"(?:[Qq]uyết định|[Nn]ghị quyết|[Cc]hỉ thị|[Cc]ông văn|[Cc]ông điện|[Tt]hông báo"
+    r"|[Kk]ết luận|[Kk]ế hoạch) $"
 )
+_KIND_SPAN = 12
 _AFTER_CODE_DATE_RE = re.compile(
     r"\s*,?\s*(?:ban hành\s+|ký\s+)?(?:ngày\s+" + DMY + r"|" + LONG_DATE + ")", re.IGNORECASE
 )
@@ -50,16 +53,13 @@ def _codes(text: str) -> list[re.Match[str]]:
         taken = {m.start("num") for m in found}
         found.extend(
             m
-            for m in _KIND_CODE_RE.finditer(text)
-            if m.start("num") not in taken and _symbol_ok(m["num"], m["sep"], m["sym"])
+            for m in _BARE_CODE_RE.finditer(text)
+            if m.start() not in taken
+            and _KIND_BEFORE_RE.search(text, max(0, m.start() - _KIND_SPAN), m.start())
+            and _symbol_ok(m["num"], m["sep"], m["sym"])
         )
         found.sort(key=lambda m: m.start("num"))
     return found
-
-
-def _start(m: re.Match[str]) -> int:
-    """Where the citation's code starts, after its kind word when it names one."""
-    return m.start("num") if m.re is _KIND_CODE_RE else m.start()
 
 
 def _symbol_ok(num: str | None, sep: str, sym: str) -> bool:
@@ -144,7 +144,7 @@ def first_directive_reference(text: str | None) -> Reference | None:
     if not text:
         return None
     for m in _codes(text):
-        if _DIRECTIVE_KIND_RE.search(fold(text[max(0, _start(m) - 40) : _start(m)])):
+        if _DIRECTIVE_KIND_RE.search(fold(text[max(0, m.start() - 40) : m.start()])):
             return _reference_at(text, m)
     return None
 
@@ -166,8 +166,8 @@ def directive_references(text: str | None) -> list[Reference]:
     out: list[Reference] = []
     end = 0
     for m in _codes(text):
-        base = max(0, _start(m) - 40)
-        kind = _DIRECTIVE_KIND_RE.search(fold(text[base : _start(m)]))
+        base = max(0, m.start() - 40)
+        kind = _DIRECTIVE_KIND_RE.search(fold(text[base : m.start()]))
         if out:
             # fold() keeps positions in squashed text, so the kind word found is in place.
             at = base + kind.start() if kind else end
