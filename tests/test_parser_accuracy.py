@@ -301,3 +301,12 @@ def test_a_dispatch_opens_after_its_addressees() -> None:
         "1. Bộ trưởng Bộ Tư pháp rà soát văn bản quy phạm pháp luật trong năm 2025.\n" + TAIL
     )
     assert [p.number for p in d.parents] == ["66/NQ-CP"]
+
+
+def test_deputy_prime_ministers_are_assigned_by_a_dispatch() -> None:
+    d = _doc(
+        "Thủ tướng Chính phủ yêu cầu:\n"
+        "1. Giao Phó Thủ tướng Nguyễn Văn A và các Phó Thủ tướng theo nhiệm vụ được phân công "
+        "chỉ đạo, đôn đốc các Bộ, địa phương thực hiện Công điện này.\n"
+    )
+    assert [a.unit for a in _own(d)] == ["Phó Thủ tướng Nguyễn Văn A và các Phó Thủ tướng"]

@@ -18,7 +18,7 @@ _HEADS = {
     "liên đoàn", "liên minh", "viện kiểm sát", "tòa án", "ngân hàng", "kho bạc",
     "bảo hiểm", "thanh tra", "văn phòng", "chi cục", "tổng cục", "bệnh viện",
     "công ty", "tập đoàn", "hợp tác xã", "đài phát thanh", "báo", "đồng chí", "công chức",
-    "tiểu ban",
+    "tiểu ban", "phó thủ tướng",
 }  # fmt: skip
 # Words that open a unit name only before a proper name ("Bộ Chính trị", "Hội Nông dân").
 _CAPITAL_HEADS = {
@@ -43,7 +43,7 @@ _VERBS = {
     "xây dựng", "tham mưu", "thực hiện", "triển khai", "hướng dẫn", "theo dõi", "kiểm tra",
     "giám sát", "rà soát", "tăng cường", "đẩy mạnh", "phát huy", "tuyên truyền", "phổ biến",
     "báo cáo", "đề xuất", "cụ thể hóa", "ban hành", "bố trí", "xem xét", "có trách nhiệm",
-    "chịu trách nhiệm", "căn cứ", "theo chức năng", "khẩn trương", "kịp thời", "tích cực",
+    "chịu trách nhiệm", "căn cứ", "theo chức năng", "theo nhiệm vụ", "khẩn trương", "kịp thời", "tích cực",
     "thường xuyên", "tiếp tục", "bảo đảm", "đảm bảo", "quan tâm", "nâng cao", "hỗ trợ",
     "vận động", "cập nhật", "sơ kết", "tổng kết", "phân công", "chủ động", "đôn đốc",
     "định kỳ", "thống nhất", "hoàn thành", "đánh giá", "tổng hợp", "thẩm định", "cung cấp",
