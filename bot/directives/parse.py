@@ -3,12 +3,15 @@
 The parser is a pipeline; ``parse_text`` at the bottom runs it, one stage a line:
 
 1. normalise: cut a web copy's document out of the page (``webcopy``), join dates broken
-   over lines, then clean and tag every line (``lines``);
+   over lines, put an opening glued to the addressee on a line of its own, then clean and
+   tag every line (``lines``);
 2. split documents: one line range per number line (``_split``);
 3. header: issuer, number, date, kind, subject, recipients, signer (``header``, with the
    page's metadata block where the letterhead is missing);
 4. structure: paragraphs with their markers — sections, Điều, table rows (``reflow``);
-5. assignment sentences, their units and their dates (``assignments``, ``units``, ``dates``);
+5. assignment sentences, their units and their dates (``assignments``, ``units``, ``dates``),
+   units shortened by an acronym spelled out from the names the document writes in full
+   (``acronyms``);
 6. links between the documents of one file (copies, parents cited by another document), and
    the sentences that address a unit with an action verb but gave no assignment
    (``leftovers``).
