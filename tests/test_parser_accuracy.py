@@ -310,3 +310,14 @@ def test_deputy_prime_ministers_are_assigned_by_a_dispatch() -> None:
         "chỉ đạo, đôn đốc các Bộ, địa phương thực hiện Công điện này.\n"
     )
     assert [a.unit for a in _own(d)] == ["Phó Thủ tướng Nguyễn Văn A và các Phó Thủ tướng"]
+
+
+def test_each_dated_part_of_a_units_tasks_has_the_role_its_clauses_state() -> None:
+    d = _doc(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n"
+        "a) Sở Tài chính: (1) trình Ủy ban nhân dân tỉnh dự toán năm 2026, hoàn thành trong "
+        "tháng 11 năm 2025; (2) chủ trì, phối hợp với Sở Nội vụ rà soát định mức chi, hoàn "
+        "thành trước ngày 10/12/2025.\n"
+    )
+    got = [(a.role, a.deadline and a.deadline.isoformat()) for a in _own(d)]
+    assert got == [("unspecified", "2025-11-30"), ("lead", "2025-12-10")]

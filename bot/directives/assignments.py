@@ -755,6 +755,13 @@ def _dated(clause: str, issued: date | None) -> tuple[date | None, str | None]:
     return due, stated
 
 
+def _part_role(role: Role, part: str) -> Role:
+    """The role of one dated part of a unit's tasks: it leads where its own clauses say
+    "chủ trì", and not where only another part does; coordinating stays the whole's."""
+    own = _role(part)
+    return own if {role, own} == {"lead", "unspecified"} else role
+
+
 def by_deadline(a: ParsedAssignment, issued: date | None) -> list[ParsedAssignment]:
     """One assignment per deadline, when a unit's tasks fall due on different days.
 
@@ -779,6 +786,7 @@ def by_deadline(a: ParsedAssignment, issued: date | None) -> list[ParsedAssignme
             deadline=due,
             deadline_text=stated,
             deadline_precision=precision_of(stated) if due else None,
+            role=_part_role(a.role, " ".join(parts)),
         )
         for due, stated, parts in groups
     ]
