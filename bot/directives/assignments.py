@@ -12,7 +12,15 @@ from .execution import execution_clause
 from .model import ParsedAssignment, Role
 from .normalize import fold, squash, strip_marks
 from .reflow import Para, split_sentences
-from .units import drop_titles, is_unit_start, opens_with_verb, split_units, unit_at, unit_end
+from .units import (
+    drop_titles,
+    is_unit_start,
+    narrates,
+    opens_with_verb,
+    split_units,
+    unit_at,
+    unit_end,
+)
 
 _GIAO_RE = re.compile(r"^[Gg]iao\s+(?:cho\s+)?")
 # "Đề nghị UBND các huyện:" / "Yêu cầu Công an huyện ..." hands work out like "Giao".
@@ -61,7 +69,8 @@ _PERIODS = (
     (re.compile(r"\b(?:hằng|hàng) tuần\b|\btuần\b"), "weekly"),
 )
 _DAY_PERIOD_RE = re.compile(
-    r"\b(?:chậm nhất|trước)\s+(?:ngày\s+)?\d{1,2}(?:/\d{1,2})?\s+(?:hằng|hàng)\s+(?P<p>năm|tháng)\b",
+    r"\b(?:chậm nhất|trước|hạn cuối)\s+(?:ngày\s+)?\d{1,2}(?:/\d{1,2})?\s+(?:hằng|hàng)\s+"
+    r"(?P<p>năm|tháng)\b",
     re.IGNORECASE,
 )
 _PLAIN_PERIOD_RE = re.compile(
@@ -94,6 +103,26 @@ _SPEAKER_RE = re.compile(
     re.IGNORECASE,
 )
 _VIA_RE = re.compile(r"^\s*\(\s*qua\s+(?P<via>[^)]+)\)")
+# "Về thủ tục nhập khẩu tàu LNG: Giao Bộ Xây dựng hướng dẫn …": the topic, then who does it.
+_TOPIC_RE = re.compile(r"^(?:[Vv]ề|[Đđ]ối với)\s[^:;.]{3,200}:\s+(?=\S)")
+# Phrases that open a sentence before its unit: "Trên cơ sở đó, Bộ Tư pháp tổng hợp …".
+_LEAD_IN_RE = re.compile(
+    r"^(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Đđ]ể|[Ss]au khi|[Tt]heo đó|[Đđ]ồng thời|[Nn]goài ra"
+    r"|[Nn]hằm|[Tt]rong quá trình|[Tt]rường hợp)\b"
+)
+_COMMA_RE = re.compile(r",\s+")
+_LEAD_IN_SPAN = 400
+# "Căn cứ Luật …, Chủ tịch UBND tỉnh quyết định:" is a decision's preamble, not a task.
+_DECIDES_RE = re.compile(r"^(?:quyết định|ban hành|quy định)\b")
+# "Văn phòng Chính phủ thông báo để …", "Bộ X yêu cầu …": the issuer speaks, it takes no task;
+# "Bộ Nội vụ được giao xây dựng …" tells the background.
+_SPOKEN_RE = re.compile(
+    r"^(?:(?:xin|trân trọng|kính)\s+)?(?:thông báo|đề nghị|yêu cầu|giao|cảm ơn|trả lời|gửi"
+    r"|để|nhằm|được)\b",
+    re.IGNORECASE,
+)
+_INNER_ASK_RE = re.compile(r"\s(?=(?:yêu cầu|đề nghị)\s)")
+_LEADING_BRACKET_RE = re.compile(r"^\((?:[^()]|\([^()]*\))*\)")
 _DEADLINE_STOP_RE = re.compile(r"\s+(?:chậm nhất|trước ngày|trước|trong|kết quả)\b.*$")
 
 
@@ -242,9 +271,37 @@ def _region_of(heading: str) -> str:
     return "tasks"
 
 
+def _after_lead_in(text: str) -> str | None:
+    """The clause after an opening phrase that names its unit and verb next, else None.
+
+    "Trên cơ sở đề nghị của các Bộ, Bộ Tài chính khẩn trương rà soát …" and "Căn cứ Lịch
+    … tại Điều 1, Thủ trưởng các đơn vị … chịu trách nhiệm …" give their unit after a comma.
+    """
+    if not _LEAD_IN_RE.match(text):
+        return None
+    for comma in _COMMA_RE.finditer(text, 0, _LEAD_IN_SPAN):
+        clause = text[comma.end() :]
+        # "… của các Bộ, cơ quan liên quan, Bộ Tài chính rà soát": the subject is capitalised.
+        found = unit_at(clause) if clause[:1].isupper() else None
+        if found is None:
+            continue
+        rest = found[1]
+        if opens_with_verb(rest) and not narrates(rest) and not _DECIDES_RE.match(fold(rest)):
+            return clause
+    return None
+
+
 def _open(p: Para, need_verb: bool) -> _Draft | None:
     """A draft assignment when the paragraph opens with "Giao <unit>" or a unit name."""
     text = p.text
+    after_lead_in = _after_lead_in(text)
+    if after_lead_in is not None:
+        return _open(Para(p.kind, p.marker, after_lead_in), need_verb)
+    topic = _TOPIC_RE.match(text)
+    if topic:
+        after = _open(Para(p.kind, p.marker, text[topic.end() :]), need_verb)
+        if after is not None:
+            return after
     # A numbered or bulleted item may open with "Đề nghị" or "Yêu cầu" as well as "Giao".
     giao = (_ASK_RE if p.kind in ("num", "letter", "bullet") else _GIAO_RE).match(text)
     body = text[giao.end() :] if giao else text
@@ -263,7 +320,70 @@ def _open(p: Para, need_verb: bool) -> _Draft | None:
         return None
     if p.kind == "num" and not giao and not rest and len(unit.split()) > 25:
         return None
+    if not giao and _listed_only(rest, text):
+        return None
+    if giao and not rest and text.rstrip().endswith(":") and _GENERIC_RE.search(fold(unit)):
+        # "2. Giao các cơ quan, đơn vị:" introduces the units named under it.
+        return None
     return _Draft(unit=unit, lead=_capitalise(rest) if rest else "")
+
+
+def _listed_only(rest: str, text: str) -> bool:
+    """True for an entry of a list of units ("a) UBND các xã, phường (gọi chung là UBND cấp
+    xã);", "2. Các cơ quan, tổ chức có liên quan."): whom a rule applies to, not a task."""
+    if not text.rstrip().endswith((".", ";")):
+        return False
+    if not rest:
+        return True
+    bracket = _LEADING_BRACKET_RE.match(rest)
+    if bracket is None:
+        return False
+    # "Cơ quan chuyên môn (trừ …), tổ chức hành chính khác …": the list goes on after it.
+    return rest[bracket.end() :].strip()[:1] in ("", ",", ";", ".")
+
+
+def _other_unit(sentence: str, unit: str) -> _Draft | None:
+    """A draft for a sentence that hands its work to a unit other than the given one."""
+    clause = _after_lead_in(sentence) or sentence
+    found = unit_at(clause) if clause[:1].isupper() else None
+    if found is None:
+        return None
+    name, rest = drop_titles(found[0]), found[1]
+    # "Bộ Nội vụ được giao xây dựng …" tells what the unit was given before (unlike "các đơn
+    # vị được giao nhiệm vụ", a name).
+    if fold(name).endswith(" được giao"):
+        return None
+    if fold(name) == fold(unit) or not opens_with_verb(rest) or narrates(rest):
+        return None
+    if _DECIDES_RE.match(fold(rest)) or _EXECUTION_RE.match(fold(rest)) or _SPOKEN_RE.match(rest):
+        return None
+    return _Draft(unit=name, tasks=[_capitalise(rest)])
+
+
+def _hand_offs(d: _Draft) -> list[_Draft]:
+    """The draft, and one more for each later sentence of a task that names another unit.
+
+    "Bộ Y tế tổng hợp báo cáo trước ngày 05/12. Trên cơ sở đó, Bộ Tư pháp báo cáo Thủ tướng
+    Chính phủ" gives Bộ Tư pháp the rest of that task; the draft's next tasks stay its own.
+    """
+    out = [d]
+    tasks, d.tasks = d.tasks, []
+    for n, task in enumerate(tasks):
+        current = d
+        kept: list[str] = []
+        for k, sentence in enumerate(split_sentences(task)):
+            other = _other_unit(sentence, current.unit) if (n or k or d.lead) else None
+            if other is None:
+                kept.append(sentence)
+                continue
+            if kept:
+                current.tasks.append(" ".join(kept))
+            kept = []
+            current = other
+            out.append(other)
+        if kept:
+            current.tasks.append(" ".join(kept))
+    return out
 
 
 def _is_lead_in(d: _Draft) -> bool:
@@ -279,6 +399,10 @@ class _Reader:
         # Column index of "task", "lead", "coord" and "time" under a task table's header row.
         self.columns: dict[str, int] | None = None
         self.width = 0
+        # The last full row of the table, whose cells merged cells below it repeat.
+        self.last_row: list[str] = []
+        # Where each (unit, deadline, role) of the table's rows sits in the assignments.
+        self.table_rows: dict[tuple[str, date | None, str], int] = {}
         self.assignments: list[ParsedAssignment] = []
         self.sections: list[str] = []
         # "none" before any heading, "tasks" under NHIỆM VỤ VÀ GIẢI PHÁP, "impl" under
@@ -291,7 +415,7 @@ class _Reader:
     def close(self) -> None:
         """Finish the assignment being read, if any."""
         if self.draft is not None:
-            self.assignments.append(_finish(self.draft, self.issued))
+            self.assignments.extend(_finish(d, self.issued) for d in _hand_offs(self.draft))
             self.draft = None
 
     def open(self, draft: _Draft) -> _Draft:
@@ -328,18 +452,38 @@ class _Reader:
     def row(self, p: Para) -> None:
         """A table row ("STT | Nhiệm vụ | Cơ quan chủ trì | ..."): a header or one assignment."""
         cells = [c.strip() for c in p.text.split("|")]
+        if _tracks_others(cells):
+            self.close()
+            self.columns = None
+            return
         header = _table_columns(cells)
         if header is not None:
             self.close()
             self.columns, self.width = header, len(cells)
+            self.last_row, self.table_rows = [], {}
             return
         cols = self.columns
+        if cols is None:
+            return
+        if len(cells) < self.width and self.last_row and cells[0] and cells[0][0].isdigit():
+            # "12 | Số lao động | Chính thức": the cells it lacks are merged with the row above.
+            cells = [*cells, *self.last_row[len(cells) :]]
         # Rows with merged cells ("I | Nhóm nhiệm vụ về thể chế") are group headings; a row
         # whose lead cell names no unit ("4", "Đã hoàn thành") numbers or reports, not assigns.
-        if cols is None or len(cells) != self.width or not is_unit_start(cells[cols["lead"]]):
+        if len(cells) != self.width or not is_unit_start(cells[cols["lead"]]):
             return
         self.close()
-        self.assignments.append(_row_assignment(cells, cols, self.issued))
+        self.last_row = cells
+        got = _row_assignment(cells, cols, self.issued)
+        # Rows of one unit due the same day are one task to follow up, with each row's item.
+        key = (fold(got.unit), got.deadline, got.role)
+        same = self.table_rows.get(key)
+        if same is None:
+            self.table_rows[key] = len(self.assignments)
+            self.assignments.append(got)
+        else:
+            prev = self.assignments[same]
+            self.assignments[same] = replace(prev, tasks=(*prev.tasks, *got.tasks))
 
     def numbered(self, p: Para, head: str) -> None:
         """A numbered paragraph: a unit heading, or a task of the current unit."""
@@ -393,7 +537,13 @@ class _Reader:
                     text = spoken[1]
                     break
             else:
-                return False
+                # "…, Ban Chỉ đạo của Chính phủ về … yêu cầu Chủ tịch UBND các tỉnh tập trung
+                # … một số nội dung sau:" asks after a name too long to read as a unit.
+                inner = _INNER_ASK_RE.search(text) if text.rstrip().endswith(":") else None
+                text = text[inner.end() :] if inner else ""
+                m = _ASK_RE.match(text)
+                if m is None or not is_unit_start(text[m.end() :]):
+                    return False
         body = text[m.end() :]
         new = _open(Para("text", "", body), need_verb=False)
         if new is None:
@@ -416,7 +566,7 @@ class _Reader:
         # The opening part is the topic, or a unit the caller has already looked at.
         for part in _CLAUSE_RE.split(text)[1:]:
             new = _open(Para("text", "", part), need_verb=True) if part.strip() else None
-            if new is not None and opens_with_verb(new.lead):
+            if new is not None and opens_with_verb(new.lead) and not narrates(new.lead):
                 drafts.append(new)
         if not drafts:
             return False
@@ -444,7 +594,11 @@ class _Reader:
             return
         if self.region == "none" and p.text.endswith(":"):
             # "… Phó Thủ tướng có ý kiến như sau:" / "… Bộ Tài chính đề nghị UBND các tỉnh:"
-            last = split_sentences(p.text)[-1] if split_sentences(p.text) else p.text
+            sentences = split_sentences(p.text) or [p.text]
+            last = sentences[-1]
+            # "… Sở X đề nghị UBND các xã … . Cụ thể:" asks in the sentence before.
+            if len(sentences) > 1 and len(last.split()) <= 3:
+                last = sentences[-2]
             if self.asked(last):
                 return
             if "như sau" in fold(p.text[-60:]):
@@ -476,6 +630,20 @@ _COLUMN_KEYS = (
     ("time", ("thoi gian", "thoi han", "tien do", "hoan thanh")),
     ("task", ("nhiem vu", "noi dung", "cong viec", "hoat dong")),
 )
+
+
+# A table that quotes the document each task came from ("Văn bản giao nhiệm vụ"), or reports
+# how far each one got ("Kết quả thực hiện" beside "Tiến độ"), tracks tasks given elsewhere:
+# it assigns nothing anew. A plan's "Kết quả thực hiện" alone names the expected product.
+_SOURCE_CELL = "van ban giao"
+_STATUS_CELLS = ("ket qua thuc hien", "tien do")
+
+
+def _tracks_others(cells: list[str]) -> bool:
+    heads = [_bare(c) for c in cells if len(c) < 60]
+    if any(h.startswith(_SOURCE_CELL) for h in heads):
+        return True
+    return all(any(h.startswith(k) for h in heads) for k in _STATUS_CELLS)
 
 
 def _table_columns(cells: list[str]) -> dict[str, int] | None:
@@ -587,6 +755,13 @@ def _dated(clause: str, issued: date | None) -> tuple[date | None, str | None]:
     return due, stated
 
 
+def _part_role(role: Role, part: str) -> Role:
+    """The role of one dated part of a unit's tasks: it leads where its own clauses say
+    "chủ trì", and not where only another part does; coordinating stays the whole's."""
+    own = _role(part)
+    return own if {role, own} == {"lead", "unspecified"} else role
+
+
 def by_deadline(a: ParsedAssignment, issued: date | None) -> list[ParsedAssignment]:
     """One assignment per deadline, when a unit's tasks fall due on different days.
 
@@ -611,6 +786,7 @@ def by_deadline(a: ParsedAssignment, issued: date | None) -> list[ParsedAssignme
             deadline=due,
             deadline_text=stated,
             deadline_precision=precision_of(stated) if due else None,
+            role=_part_role(a.role, " ".join(parts)),
         )
         for due, stated, parts in groups
     ]

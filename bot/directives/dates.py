@@ -65,7 +65,11 @@ def parse_place_date(line: str) -> tuple[str, date | None, str | None] | None:
     comma = line.rfind(",", 0, len(line))
     if comma < 0:
         return None
-    if "tháng" not in line[comma:].lower():
+    tail = line[comma:].lower()
+    # Both forms put "ngày" after the last comma.
+    if "ngày" not in tail:
+        return None
+    if "tháng" not in tail:
         short = _PLACE_DMY_RE.search(line, max(0, comma - 60))
         if not short or line[: short.start()].strip():
             return None
@@ -94,12 +98,13 @@ def end_of_month(y: int, m: int) -> date | None:
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
-_DEADLINE_WORDS = ("chậm nhất", "trước", "hạn", "trong", "hoàn thành", "kể từ")
+# "xong cuối tháng 12 năm 2025", "đến hết năm 2025" fall due at the period's end too.
+_DEADLINE_WORDS = ("chậm nhất", "trước", "hạn", "trong", "hoàn thành", "kể từ", "cuối", "hết")
 _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "day",
         re.compile(
-            r"(?:chậm nhất|hạn chót|thời hạn|trước)\s*(?:là\s*|vào\s*|trước\s*)?"
+            r"(?:chậm nhất|hạn chót|hạn cuối|thời hạn|trước)\s*(?:là\s*|vào\s*|trước\s*)?"
             r"(?:ngày\s*)?:?\s*(?:" + DMY + "|" + LONG_DATE + ")",
             re.IGNORECASE,
         ),
@@ -107,7 +112,7 @@ _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"(?:chậm nhất|trong|trước)\s*(?:trong\s*)?tháng\s*(?P<mm>\d{1,2})"
+            r"(?:chậm nhất|trong|trước|cuối|hết)\s*(?:trong\s*)?tháng\s*(?P<mm>\d{1,2})"
             r"\s*(?:/|năm)\s*(?P<my>\d{4})",
             re.IGNORECASE,
         ),
@@ -123,7 +128,8 @@ _DEADLINE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "year",
         re.compile(
-            r"(?:chậm nhất|trong|trước|hoàn thành(?=\s*năm))\s*(?:trong\s*)?năm\s*(?P<yy>\d{4})\b"
+            r"(?:chậm nhất|trong|trước|đến hết|hoàn thành(?=\s*năm))\s*(?:trong\s*)?năm"
+            r"\s*(?P<yy>\d{4})\b"
             r"(?!\s*[-–]\s*\d{4})",
             re.IGNORECASE,
         ),
@@ -203,8 +209,9 @@ def _deadline_of(kind: str, m: re.Match[str], issued: date | None = None) -> dat
 
 # A duty that recurs on a fixed day: "trước ngày 15/12 hằng năm", "trước ngày 20 hằng tháng".
 _RECURRING_RE = re.compile(
-    r"(?:chậm nhất|trước)\s*(?:là\s*|vào\s*)?(?:ngày\s*)?(?P<d>\d{1,2})"
-    r"(?:\s*/\s*(?P<m>\d{1,2}))?(?!\s*/)\s*,?\s*(?:của\s*)?(?:hằng|hàng)\s*(?P<per>năm|tháng)",
+    r"(?:chậm nhất|trước|hạn cuối)\s*(?:là\s*|vào\s*)?(?:ngày\s*)?(?P<d>\d{1,2})"
+    r"(?:\s*/\s*(?P<m>\d{1,2})|\s+tháng\s+(?P<lm>\d{1,2}))?(?!\s*/)\s*,?\s*(?:của\s*)?"
+    r"(?:hằng|hàng)\s*(?P<per>năm|tháng)",
     re.IGNORECASE,
 )
 _CELL_DMY_RE = re.compile(r"^(?:ngày\s*)?" + DMY + r"$", re.IGNORECASE)
@@ -229,12 +236,14 @@ def _next_on(day: int, month: int | None, after: date) -> date | None:
 
 def _recurring(text: str, issued: date | None) -> tuple[date | None, str | None]:
     m = _RECURRING_RE.search(text)
-    if not m or (m["per"].lower() == "tháng") != (m["m"] is None):
+    # "ngày 15 tháng 12 hằng năm" names its month in words.
+    given = m and (m["m"] or m["lm"])
+    if not m or (m["per"].lower() == "tháng") != (not given):
         return None, None
     words = " ".join(m.group(0).split())
     if issued is None:
         return None, words
-    month = int(m["m"]) if m["m"] else None
+    month = int(given) if given else None
     return _next_on(int(m["d"]), month, issued), words
 
 

@@ -69,7 +69,8 @@ def find_unassigned(text: str, assignments: Iterable[ParsedAssignment]) -> list[
         line = clean_line(raw)
         # The recipients' list after "Nơi nhận:" runs to the next blank line.
         recipients = bool(_NOI_NHAN_RE.match(line)) or (recipients and bool(line))
-        if recipients:
+        # A unit's name starts with a capital: a line without one ("|", a wrapped tail) has none.
+        if recipients or line.lower() == line:
             prev = line
             continue
         for piece in _starts(line, not prev or bool(_ENDS_RE.search(prev))):

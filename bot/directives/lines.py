@@ -95,7 +95,7 @@ _TITLE_RE = re.compile(r"^(?P<kind>" + "|".join(KIND_TITLES) + r")\b")
 MARKER_RE = re.compile(
     r"^(?:(?P<roman>[IVX]{1,5})\s*[.\-–)]\s+"
     r"|(?:Điều\s+)?(?P<num>\d{1,4}(?:\.\d{1,3})*)\s*[.)]\s+"
-    r"|\(?(?P<letter>[a-zđ]|(?<=\()\d{1,2})\s*\)\s*"
+    r"|\(?(?P<letter>[a-zđ]|(?<=\()(?:\d{1,2}|[ivx]{2,4}))\s*\)\s*"
     r"|(?P<bullet>[-+•–—])\s*(?=\S))"
 )
 
@@ -222,6 +222,9 @@ def first_letter_lower(s: str) -> bool:
     return next((c for c in s if c.isalpha()), "").islower()
 
 
+_AWAITS_NUMBER_RE = re.compile(r"\b[Ss]ố\s*:?$")
+
+
 def continues(prev: str, line: str, paragraph_break: bool, short_len: float) -> bool:
     """True when line carries on the paragraph whose last line is prev.
 
@@ -229,6 +232,9 @@ def continues(prev: str, line: str, paragraph_break: bool, short_len: float) -> 
     line break after a full-width line that does not end in a colon.
     """
     if first_letter_lower(line):
+        return True
+    # "Căn cứ Nghị định số" / "63/2010/NĐ-CP …": the number a line waits for is on the next.
+    if _AWAITS_NUMBER_RE.search(prev) and line[:1].isdigit():
         return True
     return not paragraph_break and len(prev) >= short_len and not prev.endswith(":")
 

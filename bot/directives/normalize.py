@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # Old-style tone placement puts the mark on the second vowel of an open "oa", "oe" or "uy"
@@ -18,6 +19,8 @@ def _move_tone(m: re.Match[str]) -> str:
     return unicodedata.normalize("NFC", m.group(1) + marks) + base
 
 
+# The same unit names, words and cells are folded again and again while a file is read.
+@lru_cache(maxsize=16384)
 def fold(s: str) -> str:
     """Lower-case, NFC, new-style tone marks, plain dashes and single spaces, for comparing."""
     s = unicodedata.normalize("NFC", s).lower()
@@ -39,6 +42,7 @@ def _bare_table() -> dict[int, str]:
 _BARE = _bare_table()
 
 
+@lru_cache(maxsize=16384)
 def strip_marks(s: str) -> str:
     """s without tone or vowel marks, one character for each of s ("Thục" -> "Thuc").
 
@@ -121,6 +125,9 @@ def join_split_syllables(line: str) -> str:
     if not _SPACED_RE.search(line):
         return line
     tokens = line.split(" ")
+    # Every join needs a lone consonant or two ("t", "nh"): without one the line stays as is.
+    if not any(len(t) <= 6 and _is_initial(t.rstrip(".,;:)")) for t in tokens):
+        return line
     out: list[str] = []
     rebuilt = False
     for i, tok in enumerate(tokens):

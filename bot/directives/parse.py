@@ -3,12 +3,15 @@
 The parser is a pipeline; ``parse_text`` at the bottom runs it, one stage a line:
 
 1. normalise: cut a web copy's document out of the page (``webcopy``), join dates broken
-   over lines, then clean and tag every line (``lines``);
+   over lines, put an opening glued to the addressee on a line of its own, then clean and
+   tag every line (``lines``);
 2. split documents: one line range per number line (``_split``);
 3. header: issuer, number, date, kind, subject, recipients, signer (``header``, with the
    page's metadata block where the letterhead is missing);
 4. structure: paragraphs with their markers — sections, Điều, table rows (``reflow``);
-5. assignment sentences, their units and their dates (``assignments``, ``units``, ``dates``);
+5. assignment sentences, their units and their dates (``assignments``, ``units``, ``dates``),
+   units shortened by an acronym spelled out from the names the document writes in full
+   (``acronyms``);
 6. links between the documents of one file (copies, parents cited by another document), and
    the sentences that address a unit with an action verb but gave no assignment
    (``leftovers``).
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .acronyms import known_names, spell_out
 from .assignments import extract
 from .dates import deadline_from_text, parse_place_date, parse_vn_date
 from .header import Header, document_copy_kind, issuer_from_orgs, signature, walk, walk_back
@@ -53,6 +57,9 @@ _OPENING = ("thực hiện", "căn cứ", "triển khai", "thi hành")
 # Lines between the bases of a decision and its articles that cite no parent.
 # Paragraphs of narrative (a review of last year) that may come before the opening one.
 _NARRATIVE_PARAS = 3
+# A decision may list twenty bases ("Căn cứ Luật …", "Căn cứ Quyết định …") before Điều 1.
+_OPENING_PARAS = 40
+_ADDRESSING_RE = re.compile(r"^(?:\S+\s+){0,5}(?:điện|kính gửi)\s*:$", re.IGNORECASE)
 _ASIDE = ("xét ", "theo đề nghị", "theo đề xuất", "theo văn bản đề nghị")
 _SYMBOL_KINDS = {
     "CV": "Công văn",
@@ -99,6 +106,31 @@ _BROKEN_DATE_RES = (
 )
 
 
+# A web copy may run the body on after the addressee: "Kính gửi: Ủy ban nhân dân các tỉnh
+# Thực hiện Nghị định số …" is an addressee and the opening paragraph.
+_GLUED_OPENING_RE = re.compile(
+    r"(?<=[a-zà-ỹđ])[ \t]+(?=(?:Thực hiện|Căn cứ|Để|Nhằm|Trên cơ sở|Theo đề nghị)\s)"
+)
+_KINH_GUI_LINE_RE = re.compile(r"^[-–\s*]*Kính\s+gửi\b", re.IGNORECASE)
+# Lines of the addressee block a glued opening may sit on, counting the "Kính gửi" one.
+_ADDRESSEE_LINES = 3
+
+
+def _unglue_opening(text: str) -> str:
+    """The text with the opening paragraph glued to the addressee block on a line of its own."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not _KINH_GUI_LINE_RE.match(line):
+            continue
+        for k in range(i, min(i + _ADDRESSEE_LINES, len(lines))):
+            glued = _GLUED_OPENING_RE.search(lines[k])
+            if glued:
+                lines[k] = f"{lines[k][: glued.start()]}\n\n{lines[k][glued.end() :]}"
+                break
+        break
+    return "\n".join(lines)
+
+
 def normalise(text: str) -> Source:
     """Stage 1: the document's own text (out of a web page) with dates joined across lines."""
     source = unwrap(text)
@@ -107,7 +139,7 @@ def normalise(text: str) -> Source:
     )
     for pattern, repl in _BROKEN_DATE_RES:
         joined = pattern.sub(repl, joined)
-    return replace(source, text=joined)
+    return replace(source, text=_unglue_opening(joined))
 
 
 def _split(lines: Lines) -> list[tuple[int, int]]:
@@ -208,8 +240,12 @@ def _opening_references(paras: list[Para]) -> list[Reference]:
     refs: list[Reference] = []
     opened = False
     skipped = 0
-    for p in paras[:16]:
+    for p in paras[:_OPENING_PARAS]:
         if p.kind == "caps":
+            continue
+        # A Công điện lists its addressees ("THỦ TƯỚNG CHÍNH PHỦ điện:", "- Bộ trưởng …",
+        # "Đồng kính gửi:") before it opens.
+        if not opened and (p.kind == "bullet" or _ADDRESSING_RE.search(p.text)):
             continue
         if p.kind in ("num", "roman", "letter"):
             break
@@ -310,6 +346,7 @@ def _parse_document(lines: Lines, lo: int, hi: int, meta: PageMeta | None = None
     mentions = find_references(f"{subject or ''} {body_text}")
     parents = unique_references([first_reference(subject), *_opening_references(paras)])
     assignments, sections = extract(paras, h.date)
+    assignments = spell_out(assignments, known_names(h.recipients, assignments))
     doc = ParsedDocument(
         issuer=issuer,
         parent_issuer=parent_issuer,

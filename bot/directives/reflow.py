@@ -44,15 +44,23 @@ def _heading_done(last: Para, prev: str, s: str, short_len: float) -> bool:
     )
 
 
-def _marker(s: str, prev_end: str) -> tuple[str, str, str] | None:
+# A web copy holds a paragraph on one line; one this long that stops mid-phrase goes on in
+# the next line even when that starts with a dash ("… Ninh Bình\n- Hải Phòng, đoạn qua …").
+_PARAGRAPH_LINE = 200
+
+
+def _marker(s: str, prev: str) -> tuple[str, str, str] | None:
     m = MARKER_RE.match(s)
     if not m:
         return None
     rest = s[m.end() :].strip()
+    prev_end = prev[-1:] or "."
     for kind in ("roman", "num", "letter", "bullet"):
         if m.group(kind):
             # "- xã hội" at the start of a wrapped line is a hyphen, not a bullet.
             if kind == "bullet" and first_letter_lower(rest) and prev_end not in ".;:,":
+                return None
+            if kind == "bullet" and prev_end.isalnum() and len(prev) > _PARAGRAPH_LINE:
                 return None
             return kind, m.group(kind), rest
     return None
@@ -66,12 +74,13 @@ def reflow(lines: Sequence[tuple[str, Gap]], blank_breaks: bool, short_len: floa
         s = raw.strip()
         if not s:
             continue
-        if s.count(" | ") >= 2:
-            # A table row as .docx and PDF readers write it: one row a line, " | " between cells.
+        if s.count(" | ") >= 2 or (" | " in s and paras and paras[-1].kind == "row"):
+            # A table row as .docx and PDF readers write it: one row a line, " | " between cells;
+            # under another row, two cells are a row whose others are merged with the row above.
             paras.append(Para("row", "", s))
             prev = s
             continue
-        marked = _marker(s, prev[-1:] or ".")
+        marked = _marker(s, prev)
         if marked:
             paras.append(Para(*marked))
         elif first_letter_lower(s) and paras:

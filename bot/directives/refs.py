@@ -21,6 +21,15 @@ _NUMBER_LINE_RE = re.compile(
 _CODE_RE = re.compile(
     r"\b[Ss]ố\s*:?\s*(?P<num>\d+)\s*(?P<sep>[-–/]|\s)\s*(?P<sym>" + _SYMBOL + r")(?![\w/])"
 )
+# "Căn cứ Quyết định 1003/QĐ-BNNMT ngày …", "Nghị quyết 380/NQ-CP": a kind, then the code
+# with no "số"; the symbol must carry its slash, so "Quyết định 2025" is no code. Codes are
+# found first (digits are rare), then the kind is looked for right before.
+_BARE_CODE_RE = re.compile(r"(?<![\w/])(?P<num>\d+)(?P<sep>[-/])(?P<sym>" + _SYMBOL + r")(?![\w/])")
+_KIND_BEFORE_RE = re.compile(
+    r"(?:[Qq]uyết định|[Nn]ghị quyết|[Cc]hỉ thị|[Cc]ông văn|[Cc]ông điện|[Tt]hông báo"
+    r"|[Kk]ết luận|[Kk]ế hoạch) $"
+)
+_KIND_SPAN = 12
 _AFTER_CODE_DATE_RE = re.compile(
     r"\s*,?\s*(?:ban hành\s+|ký\s+)?(?:ngày\s+" + DMY + r"|" + LONG_DATE + ")", re.IGNORECASE
 )
@@ -35,6 +44,22 @@ _ISSUER_RE = re.compile(
     r"|hướng dẫn|quy định|sao gửi|sao lục|đến|gửi|nhằm|để|trên|tại|theo|cụ thể|gắn"
     r"|và\s+(?:các\s+|những\s+)?" + _DOC_KINDS + r")\b|\s*[,;:.()“”\"]|\s*$)"
 )
+
+
+def _codes(text: str) -> list[re.Match[str]]:
+    """Every cited code in text, "số 12/KH-UBND" or "Quyết định 1003/QĐ-BNNMT", in order."""
+    found = [m for m in _CODE_RE.finditer(text) if _symbol_ok(m["num"], m["sep"], m["sym"])]
+    if "/" in text:
+        taken = {m.start("num") for m in found}
+        found.extend(
+            m
+            for m in _BARE_CODE_RE.finditer(text)
+            if m.start() not in taken
+            and _KIND_BEFORE_RE.search(text, max(0, m.start() - _KIND_SPAN), m.start())
+            and _symbol_ok(m["num"], m["sep"], m["sym"])
+        )
+        found.sort(key=lambda m: m.start("num"))
+    return found
 
 
 def _symbol_ok(num: str | None, sep: str, sym: str) -> bool:
@@ -101,11 +126,7 @@ def _reference_at(text: str, m: re.Match[str]) -> Reference:
 
 def find_references(text: str) -> list[Reference]:
     """Every "số N-X/Y[, ngày dd/mm/yyyy][ của <issuer>]" cited in text, in order."""
-    return [
-        _reference_at(text, m)
-        for m in _CODE_RE.finditer(text)
-        if _symbol_ok(m["num"], m["sep"], m["sym"])
-    ]
+    return [_reference_at(text, m) for m in _codes(text)]
 
 
 # Documents that direct work, as opposed to the laws, decrees and circulars a decision is
@@ -122,9 +143,7 @@ def first_directive_reference(text: str | None) -> Reference | None:
     """The first document cited in text whose kind is one that directs work (not a law)."""
     if not text:
         return None
-    for m in _CODE_RE.finditer(text):
-        if not _symbol_ok(m["num"], m["sep"], m["sym"]):
-            continue
+    for m in _codes(text):
         if _DIRECTIVE_KIND_RE.search(fold(text[max(0, m.start() - 40) : m.start()])):
             return _reference_at(text, m)
     return None
@@ -146,9 +165,7 @@ def directive_references(text: str | None) -> list[Reference]:
         return []
     out: list[Reference] = []
     end = 0
-    for m in _CODE_RE.finditer(text):
-        if not _symbol_ok(m["num"], m["sep"], m["sym"]):
-            continue
+    for m in _codes(text):
         base = max(0, m.start() - 40)
         kind = _DIRECTIVE_KIND_RE.search(fold(text[base : m.start()]))
         if out:

@@ -18,6 +18,7 @@ _HEADS = {
     "liên đoàn", "liên minh", "viện kiểm sát", "tòa án", "ngân hàng", "kho bạc",
     "bảo hiểm", "thanh tra", "văn phòng", "chi cục", "tổng cục", "bệnh viện",
     "công ty", "tập đoàn", "hợp tác xã", "đài phát thanh", "báo", "đồng chí", "công chức",
+    "tiểu ban", "phó thủ tướng",
 }  # fmt: skip
 # Words that open a unit name only before a proper name ("Bộ Chính trị", "Hội Nông dân").
 _CAPITAL_HEADS = {
@@ -42,7 +43,7 @@ _VERBS = {
     "xây dựng", "tham mưu", "thực hiện", "triển khai", "hướng dẫn", "theo dõi", "kiểm tra",
     "giám sát", "rà soát", "tăng cường", "đẩy mạnh", "phát huy", "tuyên truyền", "phổ biến",
     "báo cáo", "đề xuất", "cụ thể hóa", "ban hành", "bố trí", "xem xét", "có trách nhiệm",
-    "chịu trách nhiệm", "căn cứ", "theo chức năng", "khẩn trương", "kịp thời", "tích cực",
+    "chịu trách nhiệm", "căn cứ", "theo chức năng", "theo nhiệm vụ", "khẩn trương", "kịp thời", "tích cực",
     "thường xuyên", "tiếp tục", "bảo đảm", "đảm bảo", "quan tâm", "nâng cao", "hỗ trợ",
     "vận động", "cập nhật", "sơ kết", "tổng kết", "phân công", "chủ động", "đôn đốc",
     "định kỳ", "thống nhất", "hoàn thành", "đánh giá", "tổng hợp", "thẩm định", "cung cấp",
@@ -56,8 +57,11 @@ _VERBS = {
     "mua sắm", "kiện toàn", "củng cố", "khắc phục", "thu gom", "điều tra", "bàn giao",
     "ký kết", "số hóa", "ứng dụng", "chuyển đổi", "thống kê", "xác minh", "là", "trong đó",
     "trực tiếp", "quyết liệt", "nghiêm túc", "phải", "cần", "khẩn cấp", "dứt điểm",
-    "trân trọng", "đề nghị", "yêu cầu", "quyết định", "xác định", "đã", "đang", "sẽ", "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày",
+    "trân trọng", "đề nghị", "yêu cầu", "quyết định", "xác định", "đã", "đang", "sẽ",
+    "trong thời hạn", "trong vòng", "chậm nhất", "trước ngày", "đẩy nhanh",
 }  # fmt: skip
+# Words no unit's name runs into that are no verb either: "gửi UBND các tỉnh về việc …".
+_NAME_STOPS = {"về việc"}
 # A verb right after these is a noun inside the name ("các tổ chức", "Ban chỉ đạo").
 _NOUN_BEFORE = {"các", "những", "ban", "và", "công"}
 # A name that ends in its level ("UBND huyện", "Phòng Nội vụ huyện") ends there: a lower-case
@@ -258,7 +262,11 @@ def _unit_end_within(text: str, window: int) -> int | None:
                 phrase = " ".join(folded[i : i + size])
                 # "các cơ quan, tổ chức, đơn vị": in a list "tổ chức" is one more noun.
                 listed = phrase == "tổ chức" and prev.endswith(",")
-                if phrase in _VERBS and not listed and not _noun_use(phrase, folded, i + size):
+                if (
+                    (phrase in _VERBS or phrase in _NAME_STOPS)
+                    and not listed
+                    and not _noun_use(phrase, folded, i + size)
+                ):
                     return tok.start()
             bare = bare or strip_marks(" ".join(folded)).split(" ")
             pair = " ".join(bare[i : i + 2])
@@ -356,6 +364,15 @@ def split_units(unit: str) -> tuple[str, ...]:
         if group.strip(" ,."):
             out.append(group.strip(" ,."))
     return tuple(out)
+
+
+# "Bộ Công an đã kịp thời hỗ trợ …" tells what a unit did or is doing: no task.
+_NARRATIVE_RE = re.compile(r"^(?:đã|đang|vừa|chưa)\b")
+
+
+def narrates(text: str) -> bool:
+    """True when text tells what was done or is under way ("đã …", "đang …"), not what to do."""
+    return bool(_NARRATIVE_RE.match(fold(text.lstrip())))
 
 
 def opens_with_verb(text: str) -> bool:

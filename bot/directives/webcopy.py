@@ -174,19 +174,42 @@ _STT_HEAD_RE = re.compile(r"^(?:STT|TT|Số TT|Số thứ tự)$", re.IGNORECASE
 _STT_RE = re.compile(r"^(?:\d{1,4}|[IVX]{1,5}|[a-zđA-ZĐ])\.?$")
 
 
-def _segments(lines: list[str], i: int, limit: int = 1 << 30) -> tuple[list[str], int]:
+class _Cells:
+    """The cells between the rule lines of a page, each read once however often it is asked."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.rule = [x.strip() == "|" for x in lines]
+        # The first rule line after each line (len(lines) when there is none).
+        self.next_rule = [len(lines)] * len(lines)
+        after = len(lines)
+        for k in range(len(lines) - 1, -1, -1):
+            self.next_rule[k] = after
+            if self.rule[k]:
+                after = k
+        self._text: dict[int, str] = {}
+
+    def cell(self, j: int) -> tuple[str, int] | None:
+        """The cell opened by the rule at j and the rule that closes it, or None."""
+        k = self.next_rule[j]
+        if k >= len(self.lines) or k - j > _CELL_LINES:
+            return None
+        if j not in self._text:
+            text = " ".join(x.strip() for x in self.lines[j + 1 : k] if x.strip())
+            self._text[j] = text.replace("**", "").replace("*", "").strip() if text else _EMPTY
+        return self._text[j], k
+
+
+def _segments(cells_of: _Cells, i: int, limit: int = 1 << 30) -> tuple[list[str], int]:
     """Up to limit cells from the rule line at i on: text, or _EMPTY where two rules meet."""
     cells: list[str] = []
     j = i
-    while j < len(lines) and lines[j].strip() == "|" and len(cells) < limit:
-        k = j + 1
-        while k < len(lines) and lines[k].strip() != "|" and k - j <= _CELL_LINES:
-            k += 1
-        if k >= len(lines) or k - j > _CELL_LINES:
+    while j < len(cells_of.lines) and cells_of.rule[j] and len(cells) < limit:
+        found = cells_of.cell(j)
+        if found is None:
             break
-        text = " ".join(x.strip() for x in lines[j + 1 : k] if x.strip())
-        cells.append(text.replace("**", "").replace("*", "").strip() if text else _EMPTY)
-        j = k
+        text, j = found
+        cells.append(text)
     return cells, j
 
 
@@ -237,12 +260,13 @@ def _may_open_table(lines: list[str], i: int) -> bool:
 def _tables(lines: list[str]) -> list[str]:
     """Web tables laid out one cell per line between rules, as "cell | cell | cell" rows."""
     out: list[str] = []
+    cells_of = _Cells(lines)
     i = 0
     while i < len(lines):
         # A table opens with a rule after text; rules after rules are inside a run of cells.
         # Enough cells for a header and two rows tell whether a table starts here.
-        if _may_open_table(lines, i) and _is_table(_rows(_segments(lines, i, _PROBE)[0])):
-            cells, j = _segments(lines, i)
+        if _may_open_table(lines, i) and _is_table(_rows(_segments(cells_of, i, _PROBE)[0])):
+            cells, j = _segments(cells_of, i)
             out.append("")
             out.extend(" | ".join(r) for r in _rows(cells))
             out.append("")
