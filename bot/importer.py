@@ -172,7 +172,7 @@ async def changes_of(store: Store, plan: PlannedDirective) -> Changes | None:
         return None
     old = {t.id: t for t in await store.tasks_of_directive(plan.existing_id)}
     new_tasks = plan.tasks()
-    continued = match_tasks([(t.id, t.unit_id, t.role) for t in old.values()], new_tasks)
+    continued = match_tasks([(t.id, t.unit_id, t.role, t.text) for t in old.values()], new_tasks)
     added: list[NewTask] = []
     changed: list[tuple[TaskView, NewTask]] = []
     for new, task_id in zip(new_tasks, continued, strict=True):

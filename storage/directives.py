@@ -113,11 +113,11 @@ class DirectiveQueries(StoreBase):
         """Apply a corrected version: tasks are matched per unit in order, so progress is kept."""
         rows = await self._all(
             "SELECT t.id, t.unit_id, t.role, t.seq,"
-            " EXISTS (SELECT 1 FROM updates u WHERE u.task_id = t.id)"
+            " EXISTS (SELECT 1 FROM updates u WHERE u.task_id = t.id), t.text"
             " FROM tasks t WHERE t.directive_id = ? ORDER BY t.seq",
             (directive_id,),
         )
-        continued = match_tasks([(r[0], r[1], r[2]) for r in rows], new.tasks)
+        continued = match_tasks([(r[0], r[1], r[2], r[5]) for r in rows], new.tasks)
         next_seq = max((r[3] for r in rows), default=-1) + 1
         fresh: list[tuple[int, NewTask]] = []
         async with self._transaction() as db:

@@ -37,22 +37,30 @@ class NewTask:
     lead: int | None = None
 
 
-def match_tasks(old: Sequence[tuple[int, int, str]], new: Sequence[NewTask]) -> list[int | None]:
+def match_tasks(
+    old: Sequence[tuple[int, int, str, str]], new: Sequence[NewTask]
+) -> list[int | None]:
     """For each task of a corrected version, the stored task it continues (by id), if any.
 
-    `old` holds (id, unit id, role) in document order. A unit's tasks pair up in order, first
-    those of the same role, then the rest: a unit that leads one task and coordinates another
-    keeps each task's progress where it was even when the version adds a task before them.
+    `old` holds (id, unit id, role, text) in document order. A unit's tasks pair up first
+    where the text is unchanged, then in order among those of the same role, then the rest:
+    a task added before the others leaves them as they were, and a unit that leads one task
+    and coordinates another keeps each task's progress where it was.
     """
     found: list[int | None] = [None] * len(new)
     taken: set[int] = set()
-    for same_role in (True, False):
-        queues: dict[tuple[int, str], list[int]] = {}
-        for task_id, unit_id, role in old:
+    passes = (
+        lambda unit, role, text: (unit, role, text),
+        lambda unit, role, text: (unit, role, ""),
+        lambda unit, role, text: (unit, "", ""),
+    )
+    for key in passes:
+        queues: dict[tuple[int, str, str], list[int]] = {}
+        for task_id, unit_id, role, text in old:
             if task_id not in taken:
-                queues.setdefault((unit_id, role if same_role else ""), []).append(task_id)
+                queues.setdefault(key(unit_id, role, text), []).append(task_id)
         for n, task in enumerate(new):
-            queue = queues.get((task.unit_id, task.role if same_role else ""))
+            queue = queues.get(key(task.unit_id, task.role, task.text))
             if found[n] is None and queue:
                 task_id = queue.pop(0)
                 found[n] = task_id
