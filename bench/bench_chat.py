@@ -74,10 +74,13 @@ class TimedFake(FakeBotApi):
     def __init__(self) -> None:
         super().__init__(limits=True)
         self.arrivals: dict[int, list[float]] = {}
+        self.texts: dict[int, list[str]] = {}  # what arrived, as `arrivals` times it
         self.refusals: list[float] = []
 
     def _record(self, message: JSONDict, params: JSONDict, method: str, raw_text: str) -> None:
-        self.arrivals.setdefault(int(message["chat"]["id"]), []).append(time.perf_counter())
+        chat = int(message["chat"]["id"])
+        self.arrivals.setdefault(chat, []).append(time.perf_counter())
+        self.texts.setdefault(chat, []).append(str(message.get("text") or ""))
         super()._record(message, params, method, raw_text)
 
     def _flood(self, params: JSONDict) -> int | None:
@@ -90,6 +93,7 @@ class TimedFake(FakeBotApi):
         """Forget what was sent and received so far."""
         self.clear()
         self.arrivals.clear()
+        self.texts.clear()
         self.refusals.clear()
         self.rate_limited = 0
 
@@ -187,16 +191,24 @@ async def offered_thrice(fake: TimedFake, texts: Sequence[tuple[int, str]], rate
     )
 
 
+# The first words of the answers the benchmark waits for; other messages to the same chat
+# (a nudge owed by the sweep meanwhile) are not the answer.
+ANSWERS = {"/trogiup": "Các lệnh", "/tonghop": "Tổng hợp"}
+
+
 async def one_answer(fake: TimedFake, user: int, text: str, limit: float = 60.0) -> float:
-    """Seconds from queuing `text` from `user` to the first answer to that user."""
+    """Seconds from queuing `text` from `user` to its answer reaching the fake."""
     before = len(fake.arrivals.get(user, []))
     start = time.perf_counter()
     fake.add_text(user, text)
-    while len(fake.arrivals.get(user, [])) <= before:
+    expected = ANSWERS.get(text.split()[0], "")
+    while True:
+        for n, said in enumerate(fake.texts.get(user, [])[before:]):
+            if said.startswith(expected):
+                return fake.arrivals[user][before + n] - start
         if time.perf_counter() - start > limit:
             return float("inf")
         await asyncio.sleep(0.001)
-    return fake.arrivals[user][before] - start
 
 
 # ------------------------------------------------------------------ the two bots

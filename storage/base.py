@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -71,25 +71,23 @@ class Connection(Protocol):
     async def rollback(self) -> None: ...
 
 
-# A background transaction waits for this long without foreground writes (the gap between an
-# answer's writes is a few milliseconds), but never longer than PATIENCE in all.
+# A background transaction waits until chat has been quiet this long (the gap between the
+# steps of an answer is a few milliseconds), but never longer than PATIENCE in all.
 HUSH = 0.05
 PATIENCE = 1.0
 
 
 class _Foreground:
-    """When the last foreground transaction ended, and how many are waiting or running."""
+    """How many answers are under way (an update handled, an answer sent), and when the last
+    one ended."""
 
     def __init__(self) -> None:
         self._busy = 0
         self._ended = 0.0
 
     @contextmanager
-    def busy(self, foreground: bool) -> Iterator[None]:
-        """Count a transaction as foreground while it waits for the lock and runs."""
-        if not foreground:
-            yield
-            return
+    def busy(self) -> Iterator[None]:
+        """Count an answer as under way for the block."""
         self._busy += 1
         try:
             yield
@@ -136,30 +134,34 @@ class StoreBase:
 
         A change and the messages it owes are written together this way, so a crash can
         neither lose the messages nor send them for a change that did not happen. A
-        `background` transaction (a sweep batch) first waits, briefly, for a pause in the
-        others, so an answer's few writes do not queue behind one batch after another.
+        `background` transaction (a sweep batch) first waits, briefly, for a pause in chat
+        (see `answering`), so an answer's few writes do not queue behind batch after batch.
         """
         if background and not _IN_TRANSACTION.get():
             await self._foreground.pause()
-        async with self._transaction(background=background):
+        async with self._transaction():
             yield
 
+    def answering(self) -> AbstractContextManager[None]:
+        """Mark an answer as under way (handling an update, sending its reply): background
+        transactions wait for a pause in these."""
+        return self._foreground.busy()
+
     @asynccontextmanager
-    async def _transaction(self, *, background: bool = False) -> AsyncIterator[Connection]:
+    async def _transaction(self) -> AsyncIterator[Connection]:
         if _IN_TRANSACTION.get():
             yield self._db  # joins the enclosing atomic() block, which commits
             return
-        with self._foreground.busy(not background):
-            async with self._write_lock:
-                token = _IN_TRANSACTION.set(True)
-                try:
-                    yield self._db
-                except BaseException:
-                    await self._db.rollback()
-                    raise
-                finally:
-                    _IN_TRANSACTION.reset(token)
-                await self._db.commit()
+        async with self._write_lock:
+            token = _IN_TRANSACTION.set(True)
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.rollback()
+                raise
+            finally:
+                _IN_TRANSACTION.reset(token)
+            await self._db.commit()
 
     # One round trip to the database thread per query, not three (execute, fetch, close).
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:

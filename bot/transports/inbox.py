@@ -66,7 +66,8 @@ class InboxWorker:
     async def store_batch(self, platform: str, batch: Sequence[Received]) -> int:
         """Store received updates (once each) and wake the handlers; how many were new."""
         items = [Incoming(platform, r.key, r.request.chat_id, r.request.to_json()) for r in batch]
-        added = await self._svc.store.receive(items, self._svc.now())
+        with self._svc.store.answering():
+            added = await self._svc.store.receive(items, self._svc.now())
         self._wake.set()
         return added
 
@@ -107,7 +108,8 @@ class InboxWorker:
     async def _in_hand(self, row: InboxRow) -> None:
         try:
             async with self._slots:
-                await self.handle(row)
+                with self._svc.store.answering():
+                    await self.handle(row)
         finally:
             self._in_flight.discard(row.id)
 

@@ -149,6 +149,13 @@ class OutboxSender:
 
     async def deliver(self, row: OutboxRow) -> None:
         """Send one owed message piece by piece, recording each piece and its message id."""
+        if row.bulk:
+            await self._deliver(row)
+            return
+        with self._svc.store.answering():
+            await self._deliver(row)
+
+    async def _deliver(self, row: OutboxRow) -> None:
         store, transport = self._svc.store, self._transports[row.platform]
         pacer = self._pacers[row.platform]
         pieces = transport.render(row.reply)
