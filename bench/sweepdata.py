@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing as mp
 import resource
 import statistics
+import subprocess
+import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -34,6 +34,7 @@ UNITS = 1_000
 CHUNK = 20_000
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # Wednesday 09:00 in Vietnam: working time
 CREATED = NOW - timedelta(days=30)
+ROOT = Path(__file__).resolve().parents[1]
 # One task in 101 is due: ≈ 1 %, spread over every unit (101 and 1,000 share no factor).
 DUE_EVERY = 101
 
@@ -155,17 +156,20 @@ async def measure(db: Path | str) -> dict[str, float]:
     }
 
 
-def _child(db: str, out: Any) -> None:
-    found = Path(db) if not db.startswith("postgresql://") else db
-    out.put(json.dumps(asyncio.run(measure(found))))
-
-
 def measure_apart(db: Path | str) -> dict[str, float]:
-    """`measure` in a fresh process, so the peak memory is the sweep's, not the build's."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_child, args=(str(db), queue))
-    child.start()
-    got: dict[str, float] = json.loads(queue.get())
-    child.join()
+    """`measure` in a fresh process that imports only what a sweep needs, so the peak memory
+    is the sweep's, not the build's or the benchmark's."""
+    found = subprocess.run(
+        [sys.executable, "-m", "bench.sweepdata", str(db)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    got: dict[str, float] = json.loads(found.stdout.splitlines()[-1])
     return got
+
+
+if __name__ == "__main__":
+    where = sys.argv[1]
+    print(json.dumps(asyncio.run(measure(where if "://" in where else Path(where)))))
