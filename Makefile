@@ -38,7 +38,8 @@ bench-long: $(BIN)/dondoc
 	$(BIN)/python bench/bench_fuzz.py
 	$(BIN)/python scripts/faults.py --kills 30
 
-# PostgreSQL against SQLite, on a throwaway server: `make bench-pg`.
+# PostgreSQL against SQLite, on a throwaway server: `make bench-pg` (about 7 minutes, most of it
+# building 1,000,000 tasks on each engine; bench/bench_pg.py --tasks N for a smaller run).
 bench-pg: $(BIN)/dondoc
 	dir=$$(mktemp -d /tmp/dondoc-pg.XXXXXX); trap '.ci/pg-stop "$$dir"' EXIT; \
 	eval "$$(.ci/pg-start "$$dir")"; DONDOC_TEST_PG=$$DONDOC_TEST_PG $(BIN)/python bench/bench_pg.py

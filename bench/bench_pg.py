@@ -2,9 +2,12 @@
 
 Webhook: 1 and 2 replicas on PostgreSQL and 1 process on SQLite take the same updates over
 real HTTP (a fake Bot API on 127.0.0.1); an update counts once it is handled and its answer
-owed (the Bot API's own rate limits are not what is measured). Sweeps over many tasks: the
-first plans every new task, the next finds nothing due. Needs DONDOC_TEST_PG=postgresql://… (`.ci/pg-start DIR` starts
-a throwaway server). Usage: python bench/bench_pg.py [--updates N] [--tasks N]
+owed (the Bot API's own rate limits are not what is measured). The first sweep over new tasks
+plans every one of them. The sweeps over 1,000,000 open tasks are bench_sweep.py's on both
+engines (same data, bench/sweepdata.py): idle, 1 % due, and a plain indexed SELECT of the due
+rows, each engine measured in a fresh process for its peak RSS. Needs
+DONDOC_TEST_PG=postgresql://… (`.ci/pg-start DIR` starts a throwaway server). Usage:
+python bench/bench_pg.py [--updates N] [--first N] [--tasks N] (0 skips a part)
 """
 
 from __future__ import annotations
@@ -17,9 +20,7 @@ import socket
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from aiohttp import ClientSession
@@ -27,15 +28,15 @@ from aiohttp import ClientSession
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sweepdata import NOW, TZ, build, measure_apart  # noqa: E402
+from bot.followup.rules import Rules  # noqa: E402
 from bot.roster import import_roster, load_roster  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.sweep import sweep  # noqa: E402
-from storage import NewDirective, NewTask, Store  # noqa: E402
+from storage import Store  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
 
 SECRET = "bench-secret-token"
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-NOW = datetime(2026, 11, 2, 2, tzinfo=UTC)
 
 
 def free_port() -> int:
@@ -125,68 +126,94 @@ async def webhook_rate(db: Path | str, replicas: int, updates: int) -> float:
     return updates / elapsed
 
 
-async def idle_sweep(db: Path | str, tasks: int) -> tuple[float, float, float]:
-    """Seconds to load `tasks` tasks, of the first sweep (which plans every new task), and of
-    the next one, which finds nothing due."""
+async def first_sweep(db: Path | str, tasks: int) -> float:
+    """Seconds of the first sweep over `tasks` new tasks: it plans every one of them."""
+    await build(db, tasks, schedule=False)
     async with Store.open(db) as store:
-        units = []
-        for n in range(100):
-            unit, _ = await store.upsert_unit(f"Phòng {n}", f"phòng {n}", None)
-            official = await store.add_official(unit.id, f"Cán bộ {n}", "member")
-            await store.link_identity(official, "telegram", str(10_000 + n), NOW)
-            units.append(unit.id)
-        start = time.perf_counter()
-        per = 10_000
-        for chunk in range(0, tasks, per):
-            batch = [
-                NewTask(units[i % 100], "lead", f"Nhiệm vụ {i}", date(2027, 12, 31))
-                for i in range(chunk, min(tasks, chunk + per))
-            ]
-            directive = NewDirective(
-                f"k{chunk}", f"{chunk}/KH", "Kế hoạch", "UBND", None, None, "", "", None, [], batch
-            )
-            await store.add_directive(directive, NOW)
-        loaded = time.perf_counter() - start
-        svc = Services(store=store, tz=TZ, clock=lambda: NOW)
+        svc = Services(
+            store=store,
+            tz=TZ,
+            clock=lambda: NOW,
+            platforms=("telegram",),
+            rules=Rules(digest_weekday=None),
+        )
         start = time.perf_counter()
         await sweep(svc, NOW)
-        planned = time.perf_counter() - start
+        return time.perf_counter() - start
+
+
+def load() -> str:
+    """The machine's load averages, to print beside the figures."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _row(what: str, sqlite: float, postgres: float, unit: str = "s") -> str:
+    scale = 1000 if unit == "ms" else 1
+    return (
+        f"  {what:<38} {sqlite * scale:9.2f} {unit:<2}   {postgres * scale:9.2f} {unit:<2}"
+        f"   {postgres / sqlite:6.2f}×"
+    )
+
+
+async def sweeps(folder: Path, url: str, tasks: int) -> None:
+    """The idle and the 1 %-due sweep over `tasks` open tasks on both engines, side by side."""
+    built, got = {}, {}
+    for engine, db in (("sqlite", Path(folder) / "s.db"), ("pg", await schema(url))):
         start = time.perf_counter()
-        await sweep(svc, NOW)
-        return loaded, planned, time.perf_counter() - start
+        await build(db, tasks)
+        built[engine] = time.perf_counter() - start
+        got[engine] = measure_apart(db)
+    s, p = got["sqlite"], got["pg"]
+    print(
+        f"sweeps over {tasks:,} open tasks (10 % recurring, 30 % undated, 1,000 units;"
+        f" built in {built['sqlite']:.0f} s on SQLite, {built['pg']:.0f} s on PostgreSQL"
+        f" by COPY; {load()})"
+    )
+    print(f"  {'':<38} {'SQLite':>12}   {'PostgreSQL':>12}   PG/SQLite")
+    print(_row("idle sweep (nothing due)", s["idle"], p["idle"], "ms"))
+    print(_row(f"1 % due ({s['due']:,.0f} rows, {s['owed']:,.0f} owed)", s["busy"], p["busy"]))
+    print(_row("plain indexed SELECT of the due rows", s["baseline"], p["baseline"], "ms"))
+    print(
+        f"  {'1 % due ÷ that SELECT':<38} {s['busy'] / s['baseline']:9.1f} ×"
+        f"    {p['busy'] / p['baseline']:9.1f} ×"
+    )
+    print(f"  {'peak RSS of the bot process':<38} {s['rss']:9.0f} MB   {p['rss']:9.0f} MB")
+    if (s["due"], s["owed"]) != (p["due"], p["owed"]):
+        print(f"  differ: PostgreSQL had {p['due']:,.0f} rows due, {p['owed']:,.0f} owed")
 
 
 async def main() -> None:
     """Run both measurements on both engines and print the ratios."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--updates", type=int, default=500)
-    parser.add_argument("--tasks", type=int, default=20_000)
+    parser.add_argument("--tasks", type=int, default=1_000_000)
+    parser.add_argument("--first", type=int, default=100_000, help="new tasks for the first sweep")
     args = parser.parse_args()
     url = os.environ.get("DONDOC_TEST_PG")
     if not url:
         sys.exit("bench_pg: set DONDOC_TEST_PG=postgresql://… (.ci/pg-start DIR starts a server)")
     try:
         with tempfile.TemporaryDirectory() as folder:
-            sqlite_rate = await webhook_rate(Path(folder) / "w.db", 1, args.updates)
-            pg1 = await webhook_rate(await schema(url), 1, args.updates)
-            pg2 = await webhook_rate(await schema(url), 2, args.updates)
-            print(f"webhook updates handled per second ({args.updates} updates, 32 in flight)")
-            print(f"  SQLite, 1 process:      {sqlite_rate:8.1f}/s")
-            print(f"  PostgreSQL, 1 replica:  {pg1:8.1f}/s  ({pg1 / sqlite_rate:.2f}x SQLite)")
-            print(f"  PostgreSQL, 2 replicas: {pg2:8.1f}/s  ({pg2 / pg1:.2f}x 1 replica)")
-            s_load, s_plan, s_idle = await idle_sweep(Path(folder) / "s.db", args.tasks)
-            p_load, p_plan, p_idle = await idle_sweep(await schema(url), args.tasks)
-        print(f"sweeps over {args.tasks:,} open tasks")
-        print(
-            f"  load:  SQLite {s_load:7.1f} s    PostgreSQL {p_load:7.1f} s  ({p_load / s_load:.2f}x)"
-        )
-        print(
-            f"  first: SQLite {s_plan:7.1f} s    PostgreSQL {p_plan:7.1f} s  ({p_plan / s_plan:.2f}x)"
-        )
-        print(
-            f"  idle:  SQLite {s_idle * 1000:7.1f} ms   PostgreSQL {p_idle * 1000:7.1f} ms "
-            f"({p_idle / s_idle:.2f}x)"
-        )
+            if args.updates:
+                sqlite_rate = await webhook_rate(Path(folder) / "w.db", 1, args.updates)
+                pg1 = await webhook_rate(await schema(url), 1, args.updates)
+                pg2 = await webhook_rate(await schema(url), 2, args.updates)
+                print(
+                    f"webhook updates handled per second ({args.updates} updates, 32 in flight;"
+                    f" {load()})"
+                )
+                print(f"  SQLite, 1 process:      {sqlite_rate:8.1f}/s")
+                print(f"  PostgreSQL, 1 replica:  {pg1:8.1f}/s  ({pg1 / sqlite_rate:.2f}x SQLite)")
+                print(f"  PostgreSQL, 2 replicas: {pg2:8.1f}/s  ({pg2 / pg1:.2f}x 1 replica)")
+            if args.first:
+                s_first = await first_sweep(Path(folder) / "f.db", args.first)
+                p_first = await first_sweep(await schema(url), args.first)
+                print(
+                    f"first sweep, planning {args.first:,} new tasks: SQLite {s_first:.1f} s,"
+                    f" PostgreSQL {p_first:.1f} s ({p_first / s_first:.2f}×; {load()})"
+                )
+            if args.tasks:
+                await sweeps(Path(folder), url, args.tasks)
     finally:
         await drop(url)
 

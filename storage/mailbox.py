@@ -61,6 +61,30 @@ class OutboxRow:
     bulk: bool
 
 
+_ENQUEUE_SQL = (
+    "INSERT OR IGNORE INTO outbox (key, platform, chat_id, official_id, reply, task_id,"
+    " pending_id, bulk, due_at, created_at)"
+)
+# Messages per INSERT: 10 parameters each, well under SQLite's limit of 32,766.
+_ENQUEUE_RUN = 200
+
+
+def _outbox_values(item: Outgoing, now: datetime) -> tuple[Any, ...]:
+    reply = item.reply
+    return (
+        item.key,
+        item.platform,
+        item.chat_id,
+        item.official_id,
+        _reply_json(reply),
+        reply.task_id,
+        reply.pending_id,
+        int(item.bulk),
+        _iso(now),
+        _iso(now),
+    )
+
+
 def _reply_json(reply: Reply) -> str:
     return json.dumps(
         {
@@ -195,36 +219,47 @@ class MailboxQueries(StoreBase):
         """Owe messages (joining the caller's transaction, if any); ids of the new rows."""
         ids: list[int] = []
         async with self._transaction() as db:
+            # Runs of messages without files go in one statement each (a round trip per message
+            # was most of a PostgreSQL sweep), in order, so the ids keep the order of sending.
+            run: list[Outgoing] = []
             for item in outgoing:
-                reply = item.reply
-                cur = await db.execute(
-                    "INSERT OR IGNORE INTO outbox (key, platform, chat_id, official_id, reply,"
-                    " task_id, pending_id, bulk, due_at, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        item.key,
-                        item.platform,
-                        item.chat_id,
-                        item.official_id,
-                        _reply_json(reply),
-                        reply.task_id,
-                        reply.pending_id,
-                        int(item.bulk),
-                        _iso(now),
-                        _iso(now),
-                    ),
-                )
-                if cur.rowcount == 0:
+                if item.reply.files:
+                    ids += await self._enqueue_run(db, run, now)
+                    run = []
+                    ids += await self._enqueue_with_files(db, item, now)
                     continue
-                row_id = int(cur.lastrowid or 0)
-                ids.append(row_id)
-                for seq, file in enumerate(reply.files):
-                    await db.execute(
-                        "INSERT INTO outbox_files (outbox_id, seq, name, kind, data)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (row_id, seq, file.name, file.kind, file.data),
-                    )
+                run.append(item)
+                if len(run) == _ENQUEUE_RUN:
+                    ids += await self._enqueue_run(db, run, now)
+                    run = []
+            ids += await self._enqueue_run(db, run, now)
         return ids
+
+    async def _enqueue_run(
+        self, db: Connection, run: Sequence[Outgoing], now: datetime
+    ) -> list[int]:
+        if not run:
+            return []
+        marks = ",".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in run)
+        rows = await db.execute_fetchall(
+            f"{_ENQUEUE_SQL} VALUES {marks} RETURNING id",
+            [x for item in run for x in _outbox_values(item, now)],
+        )
+        return sorted(int(r[0]) for r in rows)
+
+    async def _enqueue_with_files(self, db: Connection, item: Outgoing, now: datetime) -> list[int]:
+        cur = await db.execute(
+            f"{_ENQUEUE_SQL} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _outbox_values(item, now)
+        )
+        if cur.rowcount == 0:
+            return []
+        row_id = int(cur.lastrowid or 0)
+        for seq, file in enumerate(item.reply.files):
+            await db.execute(
+                "INSERT INTO outbox_files (outbox_id, seq, name, kind, data) VALUES (?, ?, ?, ?, ?)",
+                (row_id, seq, file.name, file.kind, file.data),
+            )
+        return [row_id]
 
     async def claim_outgoing(
         self,
