@@ -8,8 +8,8 @@ The fake enforces Telegram's flood limits (30 messages in any second, one a seco
 2. 25 updates a second, round robin over the users, three runs of 8 s: latency from the
    moment an update was due in the fake's queue to the moment its answer reached the fake;
 and dondoc alone, over a province of 100,000 tasks, the delay of a /trogiup sent while a
-leader's /tonghop over the whole province runs, and over 1,000,000 open tasks (bench_sweep's
-database, 1 % due) while the sweep of a working morning runs.
+leader's /tonghop over the whole province runs, and over 1,000,000 open tasks (the
+database of bench/sweepdata.py, 1 % due) while the sweep of a working morning runs.
 Everything runs in this one process, on one event loop, one bot at a time.
 Usage: python bench/bench_chat.py [--burst N] [--tasks N] [--notes N] [--sweep-tasks N]
        [--only chat|load]
@@ -40,15 +40,13 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import sweepdata  # noqa: E402
 from bot.app import run_bot  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.console import load_examples  # noqa: E402
 from bot.services import Services  # noqa: E402
 from storage import NewDirective, NewTask, Store  # noqa: E402
 from tests.fakebotapi import FakeBotApi, JSONDict  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "bench"))
-import bench_sweep  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 USERS = 200
@@ -62,7 +60,7 @@ PROVINCE_NIGHT = datetime(2026, 12, 9, 17, 30, tzinfo=UTC)
 PROVINCE_NOW = datetime(2026, 12, 10, 3, tzinfo=UTC)
 DISTRICTS, UNITS_PER_DISTRICT = 10, 30
 LEADER, MEMBER = 900, 10_001  # the province's leader; a member of a unit in district 0
-SWEEP_MEMBER = 1_000_000  # an official of bench_sweep's first unit
+SWEEP_MEMBER = 1_000_000  # an official of the first unit of bench/sweepdata.py
 # How many updates a running bot has handled so far.
 Handled = Callable[[], Awaitable[int]]
 Runner = Callable[[FakeBotApi], AbstractAsyncContextManager[Handled]]
@@ -493,12 +491,12 @@ async def during_sweep(fake: TimedFake, folder: Path, tasks: int) -> None:
     """A /trogiup while the working morning's sweep over `tasks` open tasks (1 % due) runs."""
     db = folder / "sweep.db"
     start = time.perf_counter()
-    await bench_sweep.build(db, tasks)
+    await sweepdata.build(db, tasks)
     print(f"sweep: {tasks:,} open tasks, 1 % due, built in {time.perf_counter() - start:.0f} s")
     fake.reset()
     # The bot's first sweep starts with it; the nudges it owes then go out at the
     # platform's pace beside the answers.
-    async with dondoc(fake, db, lambda: bench_sweep.NOW, sweep_seconds=5):
+    async with dondoc(fake, db, lambda: sweepdata.NOW, sweep_seconds=5):
         waits = []
         for _ in range(8):
             waits.append(await one_answer(fake, SWEEP_MEMBER, "/trogiup", limit=300))
