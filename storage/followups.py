@@ -12,15 +12,17 @@ from bot.followup.plan import TaskState
 from storage.base import StoreBase, _date, _iso
 from storage.records import _TASK_VIEW_SQL, _task_from_row
 
+# The due rows in the index's order, kept when their unit is one of the first rows' (CROSS
+# JOIN keeps SQLite on the due index rather than every task of those units).
 _DUE_FIRST = """
 WITH first AS (
     SELECT task_id FROM followups WHERE next_at <= :now ORDER BY next_at, task_id LIMIT :first
 ),
 more AS (
     SELECT * FROM (
-        SELECT f.task_id FROM tasks t JOIN followups f ON f.task_id = t.id
-        WHERE t.unit_id IN (SELECT t1.unit_id FROM first JOIN tasks t1 ON t1.id = first.task_id)
-          AND f.next_at <= :now
+        SELECT f.task_id FROM followups f CROSS JOIN tasks t
+        WHERE t.id = f.task_id AND f.next_at <= :now
+          AND t.unit_id IN (SELECT t1.unit_id FROM first JOIN tasks t1 ON t1.id = first.task_id)
         ORDER BY f.next_at, f.task_id LIMIT :most
     ) AS same_units
 ),

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import Official, Unit
 from bot.importer import directory_of
-from bot.reports.chart import chart_png
+from bot.reports.drawing import draw_chart
 from bot.reports.excel import build_xlsx
 from bot.reports.figures import Figures, window
 from bot.reports.word import Letterhead, build_docx, place_of
@@ -47,7 +47,7 @@ async def chat_reply(figures: Figures, locale: str, tz: ZoneInfo) -> Reply:
     files: tuple[OutFile, ...] = ()
     # One unit's bar says no more than the counts do.
     if len(figures.units) > 1:
-        png = await asyncio.to_thread(chart_png, figures, labels(locale))
+        png = await draw_chart(figures, labels(locale))
         files = (OutFile(file_stem(figures) + ".png", png, "photo"),)
     return Reply(summary.text, buttons=summary.buttons, files=files)
 

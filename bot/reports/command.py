@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.reports.build import chat_reply, documents, labels
-from bot.reports.chart import chart_png
+from bot.reports.drawing import draw_chart
 from bot.reports.figures import gather
 from bot.reports.scope import ScopeError, narrow, resolve
 from bot.services import Services
@@ -44,8 +44,6 @@ async def report_command(
                 await asyncio.to_thread(path.write_bytes, file.data)
                 out(render("report_written", svc.locale, path=str(path)))
     if png:
-        await asyncio.to_thread(
-            png.write_bytes, await asyncio.to_thread(chart_png, figures, labels(svc.locale))
-        )
+        await asyncio.to_thread(png.write_bytes, await draw_chart(figures, labels(svc.locale)))
         out(render("report_written", svc.locale, path=str(png)))
     return 0
