@@ -178,19 +178,28 @@ class OrgQueries(StoreBase):
         marked unreachable, then the most recently used. Officials with no account are listed
         with no addresses.
         """
+        return (await self.recipients_in([unit_id])).get(unit_id, [])
+
+    async def recipients_in(self, unit_ids: Sequence[int]) -> dict[int, list[Recipient]]:
+        """`recipients` of several units in one query, by unit (units with nobody left out)."""
+        if not unit_ids:
+            return {}
+        marks = ",".join("?" * len(unit_ids))
         rows = await self._all(
-            "SELECT o.id, o.name, i.platform, i.external_id, o.locale FROM officials o"
+            "SELECT o.id, o.name, i.platform, i.external_id, o.locale, o.unit_id FROM officials o"
             " LEFT JOIN identities i ON i.official_id = o.id"
-            " WHERE o.unit_id = ? AND o.active = 1"
+            f" WHERE o.unit_id IN ({marks}) AND o.active = 1"
             " ORDER BY o.id, i.platform IS o.preferred_platform DESC,"
             " i.unreachable_at IS NOT NULL, i.last_used_at IS NULL, i.last_used_at DESC,"
             " i.linked_at DESC",
-            (unit_id,),
+            list(unit_ids),
         )
-        people = []
-        for (official_id, name, locale), group in groupby(rows, key=lambda r: (r[0], r[1], r[4])):
+        people: dict[int, list[Recipient]] = {}
+        for (official_id, name, locale, unit), group in groupby(
+            rows, key=lambda r: (r[0], r[1], r[4], r[5])
+        ):
             addresses = tuple((r[2], r[3]) for r in group if r[2] is not None)
-            people.append(Recipient(official_id, name, addresses, locale))
+            people.setdefault(unit, []).append(Recipient(official_id, name, addresses, locale))
         return people
 
     # -- roster --------------------------------------------------------------

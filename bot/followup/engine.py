@@ -138,6 +138,9 @@ class _Audiences:
         store = self._svc.store
         fresh = list({s.task.unit_id for s in states} - set(self._units))
         self._roles.update(await store.roles_in(fresh))
+        found = await store.recipients_in(fresh)
+        for unit in fresh:  # one query for the batch's units, not one per unit
+            self._units[unit] = [p for p in found.get(unit, []) if address(self._svc, p)]
         directives = list({s.task.directive_id for s in states} - set(self._issuers))
         self._issuers.update(await store.issuers(directives))
         self._importers.update(await store.importers(directives))
