@@ -28,10 +28,8 @@ from aiohttp import ClientSession
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.sweepdata import NOW, TZ, build, measure_apart  # noqa: E402
-from bot.followup.rules import Rules  # noqa: E402
+from bench.sweepdata import NOW, build, measure_apart, services  # noqa: E402
 from bot.roster import import_roster, load_roster  # noqa: E402
-from bot.services import Services  # noqa: E402
 from bot.sweep import sweep  # noqa: E402
 from storage import Store  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
@@ -130,13 +128,7 @@ async def first_sweep(db: Path | str, tasks: int) -> float:
     """Seconds of the first sweep over `tasks` new tasks: it plans every one of them."""
     await build(db, tasks, schedule=False)
     async with Store.open(db) as store:
-        svc = Services(
-            store=store,
-            tz=TZ,
-            clock=lambda: NOW,
-            platforms=("telegram",),
-            rules=Rules(digest_weekday=None),
-        )
+        svc = services(store)
         start = time.perf_counter()
         await sweep(svc, NOW)
         return time.perf_counter() - start

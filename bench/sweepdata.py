@@ -120,16 +120,21 @@ async def _copy_tasks(store: Store, url: str, units: list[int], size: int) -> No
         await conn.close()
 
 
+def services(store: Store) -> Services:
+    """The bot's services with the clock at NOW and no weekly digest."""
+    return Services(
+        store=store,
+        tz=TZ,
+        clock=lambda: NOW,
+        platforms=("telegram",),
+        rules=Rules(digest_weekday=None),
+    )
+
+
 async def measure(db: Path | str) -> dict[str, float]:
     """Idle sweeps, the baseline SELECT and the 1 %-due sweep, in seconds; peak RSS in MB."""
     async with Store.open(db) as store:
-        svc = Services(
-            store=store,
-            tz=TZ,
-            clock=lambda: NOW,
-            platforms=("telegram",),
-            rules=Rules(digest_weekday=None),
-        )
+        svc = services(store)
         idle_at = NOW - timedelta(minutes=2)
         idle = []
         for _ in range(5):

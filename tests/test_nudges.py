@@ -38,6 +38,17 @@ def engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def services_at(store: Store, now: datetime) -> Services:
+    """Services whose clock stands at `now`, without the weekly digest."""
+    return Services(
+        store=store,
+        tz=TZ,
+        clock=lambda: now,
+        platforms=("telegram",),
+        rules=Rules(digest_weekday=None),
+    )
+
+
 async def send_due(svc: Services, recorder: Recorder, now: datetime | None = None) -> int:
     """One sweep, then deliver what it owed; how many messages went out."""
     await sweep(svc, now)
@@ -243,13 +254,7 @@ async def test_an_officials_items_due_at_once_come_in_one_message_in_their_langu
         NewDirective("k1", "1/KH", "Kế hoạch", "UBND", None, None, "", "1", None, [], tasks),
         now,
     )
-    svc = Services(
-        store=store,
-        tz=TZ,
-        clock=lambda: now,
-        platforms=("telegram",),
-        rules=Rules(digest_weekday=None),
-    )
+    svc = services_at(store, now)
     stopping = asyncio.Event()
     stopping.set()  # a bot that is stopping starts no batch: nothing planned, nothing owed
     assert await sweep(svc, now, stopping) == SweepResult()
@@ -273,13 +278,7 @@ async def test_what_a_document_left_open_is_asked_of_whoever_confirmed_its_impor
     for official, chat in ((leader, "8001"), (deputy, "8002"), (member, "8003")):
         await store.link_identity(official, "telegram", chat, now)
     undated = [NewTask(office.id, "lead", "Rà soát hồ sơ")]
-    svc = Services(
-        store=store,
-        tz=TZ,
-        clock=lambda: now,
-        platforms=("telegram",),
-        rules=Rules(digest_weekday=None),
-    )
+    svc = services_at(store, now)
     tasks = {}
     for code, by in (("1/KH", deputy), ("2/KH", None)):
         directive = await store.add_directive(
@@ -326,13 +325,7 @@ async def test_two_sweeps_at_once_owe_each_message_once_and_a_note_read_late_win
     )
     again = await store.due_again(now, [first.task.id])
     assert again and again[0] != first and again[0].task.last_percent == 80
-    svc = Services(
-        store=store,
-        tz=TZ,
-        clock=lambda: now,
-        platforms=("telegram",),
-        rules=Rules(digest_weekday=None),
-    )
+    svc = services_at(store, now)
     # Both read the same due rows before either writes; the second finds them planned.
     results = await asyncio.gather(sweep(svc, now), sweep(svc, now))
     assert sum(r.owed for r in results) == 1
