@@ -12,18 +12,21 @@ from bot.followup.plan import TaskState
 from storage.base import StoreBase, _date, _iso
 from storage.records import _TASK_VIEW_SQL, _task_from_row
 
-# The due rows in the index's order, kept when their unit is one of the first rows' (CROSS
-# JOIN keeps SQLite on the due index rather than every task of those units).
+# The first due rows in the index's order, then the other due rows of their units among the
+# next WINDOW: a batch costs the same however many rows are due.
+WINDOW = 2000
 _DUE_FIRST = """
 WITH first AS (
     SELECT task_id FROM followups WHERE next_at <= :now ORDER BY next_at, task_id LIMIT :first
 ),
 more AS (
     SELECT * FROM (
-        SELECT f.task_id FROM followups f CROSS JOIN tasks t
-        WHERE t.id = f.task_id AND f.next_at <= :now
-          AND t.unit_id IN (SELECT t1.unit_id FROM first JOIN tasks t1 ON t1.id = first.task_id)
-        ORDER BY f.next_at, f.task_id LIMIT :most
+        SELECT w.task_id FROM (
+            SELECT task_id, next_at FROM followups WHERE next_at <= :now
+            ORDER BY next_at, task_id LIMIT :window
+        ) AS w JOIN tasks t ON t.id = w.task_id
+        WHERE t.unit_id IN (SELECT t1.unit_id FROM first JOIN tasks t1 ON t1.id = first.task_id)
+        ORDER BY w.next_at, w.task_id LIMIT :most
     ) AS same_units
 ),
 picked AS (SELECT task_id FROM first UNION SELECT task_id FROM more)
@@ -114,8 +117,9 @@ class FollowupQueries(StoreBase):
 
     async def due_tasks(self, now: datetime, first: int, most: int) -> list[TaskState]:
         """The `first` tasks whose next follow-up instant has come, earliest first, and up to
-        `most` in all with the other due tasks of their units."""
-        return await self._due(_DUE_FIRST, {"now": _iso(now), "first": first, "most": most})
+        `most` in all with the other due tasks of their units (among the next WINDOW due)."""
+        params = {"now": _iso(now), "first": first, "most": most, "window": WINDOW}
+        return await self._due(_DUE_FIRST, params)
 
     async def due_again(self, now: datetime, task_ids: Sequence[int]) -> list[TaskState]:
         """These tasks as the due index sees them now, those still due."""
