@@ -17,6 +17,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
+from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -76,7 +77,7 @@ async def _owe(store: Store) -> Services:
 class _Remote:
     """The fake Bot API in its own process, as Telegram is on its own machines."""
 
-    def __init__(self, url: str, stats: mp.Queue[int], stop: mp.Event) -> None:  # type: ignore[valid-type]
+    def __init__(self, url: str, stats: mp.Queue[int], stop: ProcessEvent) -> None:
         self.url = url
         self._stats = stats
         self._stop = stop
@@ -87,7 +88,7 @@ class _Remote:
         return int(self._stats.get(timeout=10))
 
 
-def _serve(latency: float, ports: mp.Queue[int], stop: mp.Event) -> None:  # type: ignore[valid-type]
+def _serve(latency: float, ports: mp.Queue[int], stop: ProcessEvent) -> None:
     async def serve() -> None:
         async with FakeBotApi(limits=True, latency=latency) as fake:
             ports.put(fake.port)

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.reports.build import chat_reply, documents, labels, letterhead, report_tasks  # noqa: E402
-from bot.reports.chart import chart_png  # noqa: E402
+from bot.reports.chart import chart_spec  # noqa: E402
+from bot.reports.drawing import draw_chart  # noqa: E402
 from bot.reports.excel import build_xlsx  # noqa: E402
 from bot.reports.figures import Figures, gather  # noqa: E402
 from bot.reports.period import Period  # noqa: E402
@@ -65,9 +66,9 @@ async def seed(store: Store, path: Path, tasks: int, notes: int) -> None:
     per = tasks // directives
     created = datetime(2026, 1, 5, tzinfo=UTC)
     for k in range(directives):
-        district = k % DISTRICTS
+        home = k % DISTRICTS
         provincial = k < DISTRICTS  # the first ten are the province's, one per district
-        pool = [u[0] for u in units] if provincial else units[district]
+        pool = [u[0] for u in units] if provincial else units[home]
         batch = [
             NewTask(
                 pool[i % len(pool)],
@@ -78,11 +79,10 @@ async def seed(store: Store, path: Path, tasks: int, notes: int) -> None:
             for i in range(per)
         ]
         code = f"{k + 1}/KH-UBND"
-        parents = [] if provincial else []
         await store.add_directive(
             NewDirective(
                 code, code, "Kế hoạch", "UBND", date(2026, 1, 2), f"Kế hoạch {k}", "", code,
-                province.id if provincial else units[district][0], parents, batch,
+                province.id if provincial else units[home][0], [], batch,
             ),
             created,
         )  # fmt: skip
@@ -183,10 +183,10 @@ async def main() -> None:
             await timed(
                 "chart (PNG)",
                 "reported",
-                lambda: asyncio.to_thread(chart_png, figures, labels("vi")),
+                lambda: draw_chart(chart_spec(figures, labels("vi"))),
                 times=3,
             )
-            reply = await timed("chat reply with chart, one district", "reported",
+            reply = await timed("chat reply, one district (its chart drawn when sent)", "reported",
                                 lambda: _reply(store, district, period), times=3)  # fmt: skip
             assert reply
             for name, scope in (("whole province", everything), ("one district", district)):
@@ -213,7 +213,7 @@ async def _documents(store: Store, name: str, figures: Figures) -> None:
 
 async def _reply(store: Store, scope: Scope, period: Period) -> bool:
     figures = await gather(store, scope, period, NOW, TZ)
-    return bool((await chat_reply(figures, "vi", TZ)).text)
+    return bool(chat_reply(figures, "vi", TZ).text)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings
+from bot.reports import drawing
 from bot.services import Services, utc_now
 from bot.sweep import sweep
 from bot.transports import Transport
@@ -135,6 +136,7 @@ async def run_bot(
         _stop_on_signals(stop)
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(Store.open(settings.db))
+        stack.callback(drawing.close)
         svc = replace(services(settings, store, clock), platforms=tuple(transports))
         await asyncio.to_thread(warm_up)
         await _started(stack, transports)

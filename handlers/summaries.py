@@ -25,7 +25,7 @@ async def summary(svc: Services, req: Request, me: Official, args: str) -> list[
     figures = await _figures(svc, me, args)
     if isinstance(figures, Reply):
         return [figures]
-    return [await chat_reply(figures, svc.locale, svc.tz)]
+    return [chat_reply(figures, svc.locale, svc.tz)]
 
 
 async def report(svc: Services, req: Request, me: Official, args: str) -> list[Reply]:
@@ -47,7 +47,7 @@ async def open_part(svc: Services, req: Request, me: Official) -> list[Reply]:
     if scope is None or period is None:
         return [say(svc, "report_error", code="stale_button")]
     figures = await gather(svc.store, scope, period, svc.now(), svc.tz)
-    return [await chat_reply(figures, svc.locale, svc.tz)]
+    return [chat_reply(figures, svc.locale, svc.tz)]
 
 
 COMMANDS = [

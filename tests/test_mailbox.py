@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,8 +12,10 @@ from bot.domain import Official
 from bot.services import Services
 from bot.transports import OutFile, Reply, Request
 from bot.transports.outbox import OutboxSender
+from bot.transports.telegram import TelegramTransport
 from storage import Incoming, Outgoing, Store
 from tests.conftest import ENGINES, TZ
+from tests.fakebotapi import FakeBotApi
 from tests.recorder import Recorder
 from tests.test_store import finance_task
 
@@ -95,6 +98,47 @@ async def test_replies_keep_their_buttons_files_and_links(
     assert await store.task_of_message("telegram", "100021", "7") == task.id
     assert await store.task_of_message("telegram", "100022", "7") is None
     assert await store.latest_choices("telegram", "100021") == (("Xong", "done:1"),)
+
+
+async def test_a_chart_is_drawn_after_its_text_is_sent_and_a_bad_one_never_resends_it(
+    store: Store,
+) -> None:
+    spec = {
+        "title": "Tổng hợp · 11/2026",
+        "axis": "Nhiệm vụ",
+        "series": ["xong", "đang làm", "quá hạn", "chưa báo cáo"],
+        "units": [["Phòng Tài chính", 2, 1, 0, 1], ["Phòng Nội vụ", 0, 1, 2, 0]],
+    }
+    chart = OutFile("bieu-do.png", json.dumps(spec).encode(), "chart")
+    await store.enqueue(
+        [
+            Outgoing("telegram", "100021", Reply("Tổng hợp", files=(chart,))),
+            Outgoing(
+                "telegram", "100022", Reply("Tổng hợp 2", files=(OutFile("x.png", b"{", "chart"),))
+            ),
+        ],
+        NOW,
+    )
+    later = NOW
+    svc = Services(store=store, tz=TZ, clock=lambda: later, platforms=("telegram",))
+    async with FakeBotApi() as fake:
+        transport = TelegramTransport("123456:TEST", fake.url)
+        await transport.start(serve=False)
+        try:
+            await OutboxSender(svc, {"telegram": transport}).drain()
+            later = NOW + timedelta(hours=1)  # the broken chart's retry is due
+            await OutboxSender(svc, {"telegram": transport}).drain()
+        finally:
+            await transport.stop()
+    text, photo = fake.messages_to(100021)
+    assert (text.method, text.plain_text) == ("sendMessage", "Tổng hợp")
+    assert photo.method == "sendPhoto" and (photo.file_data or b"").startswith(b"\x89PNG")
+    # A chart that cannot be drawn is tried again on its own: its text went once.
+    assert [(m.method, m.plain_text) for m in fake.messages_to(100022)] == [
+        ("sendMessage", "Tổng hợp 2")
+    ]
+    states = {chat: state for _, _, chat, state, _ in await store.outbox_states()}
+    assert states == {"100021": "sent", "100022": "pending"}
 
 
 async def test_a_failed_atomic_block_writes_nothing(

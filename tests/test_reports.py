@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from bot.cli import run_cli
 from bot.config import Settings
 from bot.domain import Official, TaskStatus
+from bot.reports.drawing import drawn
 from bot.reports.figures import gather
 from bot.reports.period import Period, current_period, find_period
 from bot.reports.scope import Scope
@@ -182,9 +184,13 @@ async def test_counts_for_a_leader_match_the_store(
     assert "↳ 40% · “đạt 40%” (20/11/2026)" in reply.text
     assert "“vướng kinh phí in ấn” (21/11/2026)" in reply.text
     assert "📵 Chưa liên lạc được qua chat: Phòng Y tế" in reply.text
-    # The chart goes with it, as a photo.
-    assert [f.kind for f in reply.files] == ["photo"]
-    assert reply.files[0].data.startswith(b"\x89PNG")
+    # The chart goes with it: its figures, drawn into a photo when the message is sent.
+    (chart,) = reply.files
+    spec = json.loads(chart.data)
+    assert chart.kind == "chart" and spec["title"].startswith("Ủy ban nhân dân huyện Mỹ Xuyên")
+    assert sum(sum(unit[1:]) for unit in spec["units"]) == 6
+    photo = await drawn(chart)
+    assert photo.kind == "photo" and photo.data.startswith(b"\x89PNG")
 
 
 async def test_a_leader_never_sees_outside_their_subtree(

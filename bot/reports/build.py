@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import Official, Unit
 from bot.importer import directory_of
-from bot.reports.drawing import draw_chart
+from bot.reports.chart import chart_spec
 from bot.reports.excel import build_xlsx
 from bot.reports.figures import Figures, window
 from bot.reports.word import Letterhead, build_docx, place_of
@@ -41,14 +41,15 @@ def file_stem(figures: Figures) -> str:
     return f"bao-cao-{slug or 'tong-hop'}-{figures.period.key}"
 
 
-async def chat_reply(figures: Figures, locale: str, tz: ZoneInfo) -> Reply:
-    """The summary text, its part buttons, and the chart as a photo."""
+def chat_reply(figures: Figures, locale: str, tz: ZoneInfo) -> Reply:
+    """The summary text, its part buttons, and the chart: drawn when it is sent, after the
+    text, so that the answer does not wait for the drawing."""
     summary = compose(figures, locale, tz)
     files: tuple[OutFile, ...] = ()
     # One unit's bar says no more than the counts do.
     if len(figures.units) > 1:
-        png = await draw_chart(figures, labels(locale))
-        files = (OutFile(file_stem(figures) + ".png", png, "photo"),)
+        spec = chart_spec(figures, labels(locale))
+        files = (OutFile(file_stem(figures) + ".png", spec, "chart"),)
     return Reply(summary.text, buttons=summary.buttons, files=files)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.reports.build import chat_reply, documents, labels
+from bot.reports.chart import chart_spec
 from bot.reports.drawing import draw_chart
 from bot.reports.figures import gather
 from bot.reports.scope import ScopeError, narrow, resolve
@@ -36,7 +37,7 @@ async def report_command(
         out(to_plain(render("report_error", svc.locale, code=exc.code, **exc.context)))
         return 2
     figures = await gather(svc.store, scope, span, svc.now(), svc.tz)
-    out(to_plain((await chat_reply(figures, svc.locale, svc.tz)).text))
+    out(to_plain(chat_reply(figures, svc.locale, svc.tz).text))
     if docx or xlsx:
         word, excel = await documents(svc.store, figures, None, svc.now(), svc.tz, svc.locale)
         for path, file in ((docx, word), (xlsx, excel)):
@@ -44,6 +45,7 @@ async def report_command(
                 await asyncio.to_thread(path.write_bytes, file.data)
                 out(render("report_written", svc.locale, path=str(path)))
     if png:
-        await asyncio.to_thread(png.write_bytes, await draw_chart(figures, labels(svc.locale)))
+        chart = await draw_chart(chart_spec(figures, labels(svc.locale)))
+        await asyncio.to_thread(png.write_bytes, chart)
         out(render("report_written", svc.locale, path=str(png)))
     return 0

@@ -55,7 +55,11 @@ class ConsoleTransport:
         lines += [f"  [{n}] {label}" for n, (label, _) in enumerate(reply.buttons, 1)]
         if reply.buttons:
             lines.append("  (gõ số để chọn)")
-        lines += [f"  📎 {f.name} ({len(f.data) // 1024 + 1} KB)" for f in reply.files]
+        # A chart is not drawn for the terminal: its name says what it would show.
+        lines += [
+            f"  📎 {f.name}" + ("" if f.kind == "chart" else f" ({len(f.data) // 1024 + 1} KB)")
+            for f in reply.files
+        ]
         return [Piece(text="\n".join(lines))]
 
     async def send(self, chat_id: str, piece: Piece) -> str | None:

@@ -11,7 +11,8 @@ from bot.domain import Recipient
 
 Content = Literal["text", "sticker", "document", "photo", "contact", "other"]
 ChatType = Literal["private", "group"]
-FileKind = Literal["document", "photo"]
+# "chart": a summary chart's figures (JSON), drawn into a photo when the message is sent.
+FileKind = Literal["document", "photo", "chart"]
 Fetch = Callable[[], Awaitable[bytes]]
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)

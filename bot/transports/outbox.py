@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 
 from bot.domain import Recipient
+from bot.reports.drawing import drawn
 from bot.services import Services
 from bot.transports.contract import DeliveryError, Piece, Reply, Request, RetryLater, Transport
 from bot.transports.ordering import ChatOrder
@@ -165,7 +166,10 @@ class OutboxSender:
                     # Stopping: a message not begun stays owed, for the next start at once.
                     await store.outgoing_released(row.id)
                     return
-                message_id = await self._send(transport, pacer, row, pieces[n])
+                piece = pieces[n]
+                if piece.file is not None:  # a chart is drawn now, its text already sent
+                    piece = replace(piece, file=await drawn(piece.file))
+                message_id = await self._send(transport, pacer, row, piece)
                 await store.piece_sent(row.id, row.platform, row.chat_id, message_id, n + 1)
         except RetryLater as exc:
             pacer.pause(exc.seconds)
