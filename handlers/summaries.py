@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot.domain import Official
 from bot.reports import scope as scopes
-from bot.reports.build import chat_reply, documents
+from bot.reports.build import chat_reply
 from bot.reports.figures import Figures, gather
+from bot.reports.later import report_files
 from bot.reports.period import Period
 from bot.services import Services
 from bot.transports import Reply, Request
@@ -33,9 +34,9 @@ async def report(svc: Services, req: Request, me: Official, args: str) -> list[R
     figures = await _figures(svc, me, args)
     if isinstance(figures, Reply):
         return [figures]
-    files = await documents(svc.store, figures, me, svc.now(), svc.tz, svc.locale)
     text = say(svc, "report_sent", f=figures).text
-    return [Reply(text, files=files)]
+    # Built when the message is sent, after its text: a province takes tens of seconds.
+    return [Reply(text, files=report_files(figures, me.id, svc.locale))]
 
 
 async def open_part(svc: Services, req: Request, me: Official) -> list[Reply]:

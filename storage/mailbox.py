@@ -365,6 +365,14 @@ class MailboxQueries(StoreBase):
                 (_iso(due_at), error[:500], outbox_id),
             )
 
+    async def extend_lease(self, outbox_id: int, until: datetime) -> None:
+        """Keep a message being sent leased to this sender until `until` (a long making)."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET lease_until = ? WHERE id = ? AND state = 'sending'",
+                (_iso(until), outbox_id),
+            )
+
     async def outgoing_released(self, outbox_id: int) -> None:
         """Give back a claimed message not yet tried (the sender is stopping): owed as before."""
         async with self._transaction() as db:

@@ -10,6 +10,7 @@ from docx import Document
 
 from bot.domain import Official, TaskView
 from bot.importer import apply_import, describe, plan_import
+from bot.reports.later import made
 from bot.services import Services
 from bot.sweep import sweep
 from bot.transports import Request
@@ -163,7 +164,7 @@ async def test_summary_and_report_show_coordinators_under_their_lead(
     assert f"· phối hợp với #{lead.id}" in summary.text
 
     [report] = await dispatch(svc, Request("console", str(leader.id), str(leader.id), "/baocao"))
-    cells = _docx_cells(report.files[0].data)
+    cells = _docx_cells((await made(svc, report.files))[0].data)
     # By unit name finance would come first; it sits under the task it coordinates on.
     first = cells.index("Phòng Văn hóa, Khoa học và Thông tin")
     assert f"↳ Phòng Tài chính - Kế hoạch (phối hợp với #{lead.id})" in cells[first:]

@@ -162,6 +162,17 @@ async def test_the_whole_loop(running: Running) -> None:
     assert chart.file_data is not None and chart.file_data.startswith(b"\x89PNG")
 
 
+async def test_a_report_answers_at_once_and_its_files_follow(running: Running) -> None:
+    before = len(running.fake.messages_to(TRI))
+    answer = await running.ask(TRI, "/baocao")
+    assert "Báo cáo kết quả thực hiện" in answer and "Gửi ngay sau tin này" in answer
+    docx, xlsx = (await running.fake.wait_for_messages(TRI, before + 3))[before + 1 :]
+    assert (docx.method, xlsx.method) == ("sendDocument", "sendDocument")
+    assert (docx.file_name or "").endswith(".docx") and (xlsx.file_name or "").endswith(".xlsx")
+    assert (docx.file_data or b"").startswith(b"PK") and (xlsx.file_data or b"").startswith(b"PK")
+    await running.settled()
+
+
 async def test_unregistered_user_is_told_whom_to_ask(running: Running) -> None:
     for text in ("/start", "/nhiemvu", "/tonghop"):
         answer = await running.ask(STRANGER, text)

@@ -69,6 +69,15 @@ async def test_a_claim_is_leased_and_taken_again_when_the_lease_runs_out(store: 
     assert again[0].attempts == 2
 
 
+async def test_a_lease_kept_while_a_file_is_made_keeps_other_senders_off(store: Store) -> None:
+    await store.enqueue([Outgoing("telegram", "1", Reply("a"))], NOW)
+    [row] = await store.claim_outgoing(["telegram"], NOW, LEASE, 10)
+    await store.extend_lease(row.id, NOW + LEASE + LEASE)
+    assert await store.claim_outgoing(["telegram"], NOW + LEASE, LEASE, 10) == []
+    again = await store.claim_outgoing(["telegram"], NOW + LEASE + LEASE, LEASE, 10)
+    assert [r.id for r in again] == [row.id]
+
+
 async def test_answers_go_before_bulk_and_retries_wait(store: Store) -> None:
     await store.enqueue([Outgoing("telegram", "1", Reply("nudge"), bulk=True)], NOW)
     await store.enqueue([Outgoing("telegram", "2", Reply("answer"))], NOW)

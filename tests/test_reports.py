@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from bot.cli import run_cli
 from bot.config import Settings
 from bot.domain import Official, TaskStatus
-from bot.reports.drawing import drawn
 from bot.reports.figures import gather
+from bot.reports.later import made
 from bot.reports.period import Period, current_period, find_period
 from bot.reports.scope import Scope
 from bot.services import Services
@@ -189,7 +189,7 @@ async def test_counts_for_a_leader_match_the_store(
     spec = json.loads(chart.data)
     assert chart.kind == "chart" and spec["title"].startswith("Ủy ban nhân dân huyện Mỹ Xuyên")
     assert sum(sum(unit[1:]) for unit in spec["units"]) == 6
-    photo = await drawn(chart)
+    (photo,) = await made(svc, reply.files)
     assert photo.kind == "photo" and photo.data.startswith(b"\x89PNG")
 
 
@@ -200,7 +200,7 @@ async def test_a_leader_never_sees_outside_their_subtree(
     summary = await _one(svc, leader, "/tonghop 66-CTr/TU")
     assert "Ban Tuyên giáo" not in summary.text and "Huyện ủy" not in summary.text
     report = await _one(svc, leader, "/baocao 66-CTr/TU")
-    docx, xlsx = report.files
+    docx, xlsx = await made(svc, report.files)
     text = _docx_text(docx.data)
     assert "Ban Tuyên giáo" not in text and "Tuyên truyền Kết luận" not in text
     units = {row[2] for row in load_workbook(io.BytesIO(xlsx.data)).worksheets[0].values}
@@ -322,9 +322,11 @@ async def test_word_report_follows_decree_30(
     svc: Services, roster: dict[str, Official], chain: dict[str, int]
 ) -> None:
     reply = await _one(svc, roster["Nguyễn Minh Trí"], "/baocao")
-    docx, xlsx = reply.files
+    # The answer holds what to build; the files are built when it is sent, after its text.
+    assert {f.kind for f in reply.files} == {"report"}
+    docx, xlsx = await made(svc, reply.files)
     assert docx.name.endswith(".docx") and xlsx.name.endswith(".xlsx")
-    assert {f.kind for f in reply.files} == {"document"}
+    assert {docx.kind, xlsx.kind} == {"document"}
     doc = Document(io.BytesIO(docx.data))
     page = doc.sections[0]
     assert abs(page.page_width - Mm(210)) < Mm(1) and abs(page.page_height - Mm(297)) < Mm(1)
@@ -395,7 +397,7 @@ async def test_word_report_follows_decree_30(
 async def test_excel_workbook_a_row_per_task(
     svc: Services, roster: dict[str, Official], chain: dict[str, int]
 ) -> None:
-    _, xlsx = (await _one(svc, roster["Nguyễn Minh Trí"], "/baocao")).files
+    _, xlsx = await made(svc, (await _one(svc, roster["Nguyễn Minh Trí"], "/baocao")).files)
     book = load_workbook(io.BytesIO(xlsx.data))
     assert book.sheetnames == ["Tất cả nhiệm vụ", "66-CTr-TU", "412-KH-UBND"]
     sheet = book["Tất cả nhiệm vụ"]

@@ -11,7 +11,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from bot.reports.chart import chart_png
-from bot.transports.contract import OutFile
 
 log = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
@@ -53,11 +52,3 @@ async def draw_chart(spec: bytes) -> bytes:
         log.warning("the drawing process failed (%s); drawing in a thread", exc)
         _pool = None
         return await asyncio.to_thread(chart_png, spec)
-
-
-async def drawn(file: OutFile) -> OutFile:
-    """A file as it is sent: a chart's figures drawn into a photo, any other file as it is."""
-    if file.kind != "chart":
-        return file
-    return OutFile(file.name, await draw_chart(file.data), "photo")
-

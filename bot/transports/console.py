@@ -6,7 +6,16 @@ import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from bot.transports.contract import Capabilities, Fetch, FetchError, Piece, Received, Reply, Request
+from bot.transports.contract import (
+    MADE_WHEN_SENT,
+    Capabilities,
+    Fetch,
+    FetchError,
+    Piece,
+    Received,
+    Reply,
+    Request,
+)
 from bot.transports.plaintext import to_plain
 
 PLATFORM = "console"
@@ -55,9 +64,10 @@ class ConsoleTransport:
         lines += [f"  [{n}] {label}" for n, (label, _) in enumerate(reply.buttons, 1)]
         if reply.buttons:
             lines.append("  (gõ số để chọn)")
-        # A chart is not drawn for the terminal: its name says what it would show.
+        # A chart or a report is not made for the terminal: its name says what it would be.
         lines += [
-            f"  📎 {f.name}" + ("" if f.kind == "chart" else f" ({len(f.data) // 1024 + 1} KB)")
+            f"  📎 {f.name}"
+            + ("" if f.kind in MADE_WHEN_SENT else f" ({len(f.data) // 1024 + 1} KB)")
             for f in reply.files
         ]
         return [Piece(text="\n".join(lines))]

@@ -11,8 +11,10 @@ from bot.domain import Recipient
 
 Content = Literal["text", "sticker", "document", "photo", "contact", "other"]
 ChatType = Literal["private", "group"]
-# "chart": a summary chart's figures (JSON), drawn into a photo when the message is sent.
-FileKind = Literal["document", "photo", "chart"]
+FileKind = Literal["document", "photo", "chart", "report"]
+# What a file of these kinds holds is what to make (JSON: a summary chart's figures, a
+# report's scope and period); the outbox makes it, a photo or a document, when it is sent.
+MADE_WHEN_SENT: frozenset[str] = frozenset({"chart", "report"})
 Fetch = Callable[[], Awaitable[bytes]]
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)

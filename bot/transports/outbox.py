@@ -10,9 +10,17 @@ from datetime import timedelta
 from functools import partial
 
 from bot.domain import Recipient
-from bot.reports.drawing import drawn
+from bot.reports.later import made
 from bot.services import Services
-from bot.transports.contract import DeliveryError, Piece, Reply, Request, RetryLater, Transport
+from bot.transports.contract import (
+    MADE_WHEN_SENT,
+    DeliveryError,
+    Piece,
+    Reply,
+    Request,
+    RetryLater,
+    Transport,
+)
 from bot.transports.ordering import ChatOrder
 from bot.transports.pacing import INLINE_WAIT, Pacer
 from storage import OutboxRow, Outgoing
@@ -113,7 +121,7 @@ class OutboxSender:
         store, platforms = self._svc.store, list(self._transports)
         start = Tally(self.tally.sent, self.tally.failed, self.tally.retried)
         self._stop = stop or asyncio.Event()
-        sending: dict[asyncio.Task[None], OutboxRow] = {}
+        sending: dict[asyncio.Task[object], OutboxRow] = {}
         while True:
             free = self._in_flight - len(sending)
             if free > 0 and not self._stop.is_set():
@@ -144,50 +152,89 @@ class OutboxSender:
             self.tally.retried - start.retried,
         )
 
-    def _start(self, row: OutboxRow) -> asyncio.Task[None]:
+    def _start(self, row: OutboxRow) -> asyncio.Task[object]:
         # Messages to one chat go out in the order they were owed.
-        return self._order.start((row.platform, row.chat_id), partial(self.deliver, row))
+        key = (row.platform, row.chat_id)
+        pieces = self._transports[row.platform].render(row.reply)
+        files = [n for n, p in enumerate(pieces) if p.file and p.file.kind in MADE_WHEN_SENT]
+        if files:
+            return asyncio.create_task(self._in_two_turns(row, pieces, files[0]))
+        return self._order.start(key, partial(self.deliver, row, pieces))
 
-    async def deliver(self, row: OutboxRow) -> None:
-        """Send one owed message piece by piece, recording each piece and its message id."""
+    async def deliver(self, row: OutboxRow, pieces: list[Piece], upto: int | None = None) -> bool:
+        """Send one owed message (its rendered `pieces`, up to `upto`) piece by piece,
+        recording each piece and its message id; whether they all went."""
         if row.bulk:
-            await self._deliver(row)
-            return
+            return await self._deliver(row, pieces, upto)
         with self._svc.store.answering():
-            await self._deliver(row)
+            return await self._deliver(row, pieces, upto)
 
-    async def _deliver(self, row: OutboxRow) -> None:
+    async def _in_two_turns(self, row: OutboxRow, pieces: list[Piece], first: int) -> None:
+        # The text goes in the chat's turn; the files are made outside it, so that the chat's
+        # next answers do not wait the tens of seconds a province's report takes to build;
+        # then they go in a turn of their own.
+        key = (row.platform, row.chat_id)
+        if row.pieces_sent < first:
+            if not await self._order.start(key, partial(self.deliver, row, pieces, first)):
+                return
+            row = replace(row, pieces_sent=first)
+        try:
+            pieces = await self._made(row, pieces, first)
+        except Exception as exc:
+            log.exception("making the files of outbox message %s failed", row.id)
+            await self._later(row, repr(exc), 5.0 * 2 ** min(row.attempts, 10))
+            return
+        await self._order.start(key, partial(self.deliver, row, pieces))
+
+    async def _deliver(self, row: OutboxRow, pieces: list[Piece], upto: int | None) -> bool:
         store, transport = self._svc.store, self._transports[row.platform]
         pacer = self._pacers[row.platform]
-        pieces = transport.render(row.reply)
+        end = len(pieces) if upto is None else upto
         try:
-            for n in range(row.pieces_sent, len(pieces)):
+            for n in range(row.pieces_sent, end):
                 if self._stop.is_set() and n == row.pieces_sent:
                     # Stopping: a message not begun stays owed, for the next start at once.
                     await store.outgoing_released(row.id)
-                    return
-                piece = pieces[n]
-                if piece.file is not None:  # a chart is drawn now, its text already sent
-                    piece = replace(piece, file=await drawn(piece.file))
-                message_id = await self._send(transport, pacer, row, piece)
+                    return False
+                message_id = await self._send(transport, pacer, row, pieces[n])
                 await store.piece_sent(row.id, row.platform, row.chat_id, message_id, n + 1)
         except RetryLater as exc:
             pacer.pause(exc.seconds)
             await self._later(row, str(exc), exc.seconds)
-            return
+            return False
         except DeliveryError as exc:
             log.warning("%s chat %s refuses a message: %s", row.platform, row.chat_id, exc)
             await store.outgoing_failed(row.id, str(exc), self._svc.now())
             if row.official_id is not None:  # shown to the head and in summaries
                 await store.mark_unreachable(row.platform, row.chat_id, str(exc), self._svc.now())
             self.tally.failed += 1
-            return
+            return False
         except Exception as exc:
             log.exception("sending outbox message %s failed", row.id)
             await self._later(row, repr(exc), 5.0 * 2 ** min(row.attempts, 10))
-            return
-        await store.outgoing_sent(row.id, self._svc.now())
-        self.tally.sent += 1
+            return False
+        if end == len(pieces):
+            await store.outgoing_sent(row.id, self._svc.now())
+            self.tally.sent += 1
+        return True
+
+    async def _made(self, row: OutboxRow, pieces: list[Piece], start: int) -> list[Piece]:
+        # A province's report takes tens of seconds to build: the lease is kept meanwhile, so
+        # that no other sender takes the message as one whose sender died.
+        files = [p.file for p in pieces[start:] if p.file is not None]
+        keeping = asyncio.ensure_future(self._keep_lease(row.id))
+        try:
+            ready = iter(await made(self._svc, files))
+        finally:
+            keeping.cancel()
+        return pieces[:start] + [
+            replace(p, file=next(ready)) if p.file is not None else p for p in pieces[start:]
+        ]
+
+    async def _keep_lease(self, row_id: int) -> None:
+        while True:
+            await asyncio.sleep(LEASE.total_seconds() / 3)
+            await self._svc.store.extend_lease(row_id, self._svc.now() + LEASE)
 
     async def _send(
         self, transport: Transport, pacer: Pacer, row: OutboxRow, piece: Piece

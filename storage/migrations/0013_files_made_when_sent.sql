@@ -1,11 +1,12 @@
 -- dondoc: foreign_keys off
--- A summary's chart is owed as its figures (kind 'chart') and drawn when it is sent, after
--- the summary's text. SQLite cannot change a CHECK in place: the table is rebuilt.
+-- Files made when their message is sent, after its text: a summary's chart ('chart', its
+-- figures) and a report's Word and Excel files ('report', its scope and period). SQLite cannot change a CHECK in place: the
+-- table is rebuilt.
 CREATE TABLE outbox_files_new (
     outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
     seq       INTEGER NOT NULL,
     name      TEXT NOT NULL,
-    kind      TEXT NOT NULL CHECK (kind IN ('document', 'photo', 'chart')),
+    kind      TEXT NOT NULL CHECK (kind IN ('document', 'photo', 'chart', 'report')),
     data      BLOB NOT NULL,
     PRIMARY KEY (outbox_id, seq)
 );
