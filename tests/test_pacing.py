@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.transports.pacing import Turns
+from bot.transports.pacing import Pacer, Turns
 
 
 async def _take(
@@ -52,3 +52,24 @@ async def test_a_cancelled_waiter_hands_the_turn_on() -> None:
     # The turn is free again: a new holder gets it at once.
     await asyncio.wait_for(_take(turns, True, "again", order, release), 1)
     assert order[-1] == "again"
+
+
+async def test_an_answer_takes_the_slot_a_bulk_send_is_waiting_for() -> None:
+    # Two sends a second: a bulk send after another waits half a second for its slot; an
+    # answer that comes meanwhile takes that slot, and the bulk send the one after.
+    pacer, loop, went = Pacer(2.0, 0.0), asyncio.get_running_loop(), {}
+    start = loop.time()
+
+    async def send(name: str, bulk: bool) -> None:
+        await pacer.wait(name, bulk)
+        went[name] = loop.time() - start
+
+    await send("bulk 1", True)
+    second = asyncio.create_task(send("bulk 2", True))
+    await asyncio.sleep(0.1)
+    await send("answer", False)
+    await second
+    # Without the hand-over bulk 2 would keep its slot and the answer wait for the next.
+    assert list(went) == ["bulk 1", "answer", "bulk 2"]
+    # The timeline holds for both: no send comes sooner than its slot.
+    assert went["answer"] >= 0.45 and went["bulk 2"] - went["answer"] >= 0.45

@@ -26,6 +26,8 @@ class Turns:
         self._held = False
         self._queue: list[tuple[bool, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
+        # Set while a bulk holder naps: an answer arriving meanwhile wakes it to hand over.
+        self._nap: asyncio.Future[None] | None = None
 
     @asynccontextmanager
     async def turn(self, bulk: bool) -> AsyncIterator[None]:
@@ -33,6 +35,8 @@ class Turns:
         if self._held or self._queue:
             waiter = asyncio.get_running_loop().create_future()
             heapq.heappush(self._queue, (bulk, next(self._order), waiter))
+            if not bulk and self._nap is not None and not self._nap.done():
+                self._nap.set_result(None)
             try:
                 await waiter
             except asyncio.CancelledError:
@@ -45,6 +49,18 @@ class Turns:
             yield
         finally:
             self._pass()
+
+    async def nap(self, seconds: float) -> bool:
+        """Sleep `seconds` holding a bulk turn; False, at once, if an answer comes meanwhile
+        (the holder then gives the turn up and queues again)."""
+        if seconds <= 0:
+            return True
+        self._nap = asyncio.get_running_loop().create_future()
+        try:
+            done, _ = await asyncio.wait([self._nap], timeout=seconds)
+            return not done
+        finally:
+            self._nap = None
 
     def _pass(self) -> None:
         while self._queue:
@@ -78,6 +94,13 @@ class Pacer:
             if len(self._chat_next) > 10_000:  # forget chats whose gap has long passed
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
             await asyncio.sleep(at - now)
+        while not await self._slot(bulk):
+            pass  # an answer took the slot this bulk send was waiting for
+
+    async def _slot(self, bulk: bool) -> bool:
+        # Whether the send took the next slot of the timeline (a bulk send waiting for it gives
+        # it up to an answer that comes meanwhile: an answer waits one interval at most).
+        loop = asyncio.get_running_loop()
         async with self._turns.turn(bulk):
             held = self._next - loop.time()
             if held > INLINE_WAIT:  # paused by the platform: back to the outbox, not queued here
@@ -85,7 +108,11 @@ class Pacer:
             if len(self._recent) >= self._most:
                 # After a stall the even timeline would catch up; the window forbids a burst.
                 held = max(held, self._recent[0] + WINDOW - loop.time())
-            await asyncio.sleep(max(0.0, held))
+            if bulk:
+                if not await self._turns.nap(held):
+                    return False
+            else:
+                await asyncio.sleep(max(0.0, held))
             now = loop.time()
             late = now - self._next
             # A send a little late keeps the timeline (the next one is not held back for it);
@@ -94,6 +121,7 @@ class Pacer:
             self._recent.append(now)
             while self._recent and self._recent[0] <= now - WINDOW:
                 self._recent.popleft()
+            return True
 
     def pause(self, seconds: float) -> None:
         """Hold every send for `seconds` (the platform said to slow down)."""
