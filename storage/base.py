@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
+from storage.turns import Turns
+
 T = TypeVar("T")
 # Converting this many rows to values takes milliseconds: more are converted in a thread.
 MANY_ROWS = 1000
@@ -87,11 +89,13 @@ class _Foreground:
 
     @contextmanager
     def busy(self) -> Iterator[None]:
-        """Count an answer as under way for the block."""
+        """Count an answer as under way for the block; its writes go first meanwhile."""
         self._busy += 1
+        token = _ANSWERING.set(True)
         try:
             yield
         finally:
+            _ANSWERING.reset(token)
             self._busy -= 1
             self._ended = asyncio.get_running_loop().time()
 
@@ -108,6 +112,10 @@ class _Foreground:
 
 # Set while the current asyncio task holds the write lock inside `atomic()`.
 _IN_TRANSACTION: ContextVar[bool] = ContextVar("in_transaction", default=False)
+# Set while the current asyncio task answers someone (see `StoreBase.answering`).
+_ANSWERING: ContextVar[bool] = ContextVar("answering", default=False)
+# Set while the current asyncio task reads aside (see `StoreBase.reading_aside`).
+_ASIDE: ContextVar[bool] = ContextVar("aside", default=False)
 
 
 class StoreBase:
@@ -124,8 +132,9 @@ class StoreBase:
         # this one holds instead of waiting for them (SQLite has one writer at a time).
         self._claim = " FOR UPDATE SKIP LOCKED" if postgres else ""
         # Handlers and the sweep share this connection; a commit or rollback must not land in
-        # the middle of another task's transaction.
-        self._write_lock = asyncio.Lock()
+        # the middle of another task's transaction. An answer's writes take the next turn,
+        # before sweep batches and the records of bulk sends waiting for it.
+        self._write_lock = Turns()
         self._foreground = _Foreground()
 
     @asynccontextmanager
@@ -147,12 +156,33 @@ class StoreBase:
         transactions wait for a pause in these."""
         return self._foreground.busy()
 
+    @contextmanager
+    def reading_aside(self) -> Iterator[None]:
+        """Let the block's reads outside a transaction go to the reading connection, so that
+        background work (a sweep planning its batch) does not hold up the writing
+        connection, which every answer's statements pass through one at a time."""
+        token = _ASIDE.set(True)
+        try:
+            yield
+        finally:
+            _ASIDE.reset(token)
+
+    @contextmanager
+    def in_front(self) -> Iterator[None]:
+        """Let the block's writes take the next turn at the database, before background ones
+        waiting (the outbox's claims, which an owed answer may be waiting for)."""
+        token = _ANSWERING.set(True)
+        try:
+            yield
+        finally:
+            _ANSWERING.reset(token)
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[Connection]:
         if _IN_TRANSACTION.get():
             yield self._db  # joins the enclosing atomic() block, which commits
             return
-        async with self._write_lock:
+        async with self._write_lock.turn(behind=not _ANSWERING.get()):
             token = _IN_TRANSACTION.set(True)
             try:
                 yield self._db
@@ -165,11 +195,15 @@ class StoreBase:
 
     # One round trip to the database thread per query, not three (execute, fetch, close).
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        rows = await self._db.execute_fetchall(sql, tuple(params))
+        rows = await self._reads().execute_fetchall(sql, tuple(params))
         return next(iter(rows), None)
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        return list(await self._db.execute_fetchall(sql, tuple(params)))
+        return list(await self._reads().execute_fetchall(sql, tuple(params)))
+
+    def _reads(self) -> Connection:
+        # Inside a transaction a read must see that transaction's own writes.
+        return self._reader if _ASIDE.get() and not _IN_TRANSACTION.get() else self._db
 
     async def _read(
         self, sql: str, params: Iterable[Any] | dict[str, Any], convert: Callable[[Any], T]

@@ -126,7 +126,7 @@ class FollowupQueries(StoreBase):
         return await self._due(_DUE_AGAIN, {"now": _iso(now), "ids": json.dumps(list(task_ids))})
 
     async def _due(self, picked: str, params: dict[str, Any]) -> list[TaskState]:
-        async with self._db.execute(picked + _DUE_ROWS, params) as cur:
+        async with self._reads().execute(picked + _DUE_ROWS, params) as cur:
             rows = list(await cur.fetchall())
         return [
             TaskState(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.transports.pacing import Pacer, Turns
+from bot.transports.pacing import Pacer
+from storage.turns import Turns
 
 
 async def _take(
     turns: Turns, bulk: bool, name: str, order: list[str], release: asyncio.Event
 ) -> None:
-    async with turns.turn(bulk):
+    async with turns.turn(behind=bulk):
         order.append(name)
         await release.wait()
 
@@ -73,3 +74,31 @@ async def test_an_answer_takes_the_slot_a_bulk_send_is_waiting_for() -> None:
     assert list(went) == ["bulk 1", "answer", "bulk 2"]
     # The timeline holds for both: no send comes sooner than its slot.
     assert went["answer"] >= 0.45 and went["bulk 2"] - went["answer"] >= 0.45
+
+
+async def test_a_piece_after_another_keeps_the_chat_gap_and_a_new_answer_does_not() -> None:
+    pacer, loop, went = Pacer(1000.0, 0.3), asyncio.get_running_loop(), []
+
+    async def send(chat: str, follows: bool) -> None:
+        await pacer.wait(chat, False, follows=follows)
+        went.append((chat, follows, loop.time()))
+
+    await send("1", False)  # an answer's text
+    chart = asyncio.create_task(send("1", True))  # its chart, the next piece of it
+    await send("2", False)  # another chat's answer does not wait for that gap
+    await chart
+    assert [(c, f) for c, f, _ in went] == [("1", False), ("2", False), ("1", True)]
+    assert went[2][2] - went[0][2] >= 0.3
+
+
+async def test_a_refused_answer_holds_its_chat_only() -> None:
+    pacer, loop, went = Pacer(1000.0, 0.0), asyncio.get_running_loop(), []
+    start = loop.time()
+    pacer.hold("1", 0.3)  # the platform refused an answer to chat 1 for 0.3 s
+
+    async def send(chat: str) -> None:
+        await pacer.wait(chat, False)
+        went.append((chat, loop.time() - start))
+
+    await asyncio.gather(send("1"), send("2"))
+    assert [c for c, _ in went] == ["2", "1"] and went[1][1] >= 0.3

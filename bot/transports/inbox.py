@@ -75,6 +75,9 @@ class InboxWorker:
         """Handle stored updates until `stop`: those left by a crash first, then new ones."""
         rounds = 0
         while not stop.is_set():
+            # Cleared before looking, not after: an update stored while we look wakes the
+            # next round at once instead of waiting for the poll.
+            self._wake.clear()
             try:
                 await self.handle_stored()
                 rounds += 1
@@ -82,7 +85,6 @@ class InboxWorker:
                     await self._svc.store.prune_inbox(self._svc.now() - KEEP_HANDLED)
             except Exception:
                 log.exception("inbox round failed; trying again")
-            self._wake.clear()
             waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waits, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
             for w in waits:

@@ -106,10 +106,9 @@ class OutboxSender:
         """Drain until `stop`, looking again when woken or every `poll` seconds."""
         while not stop.is_set():
             try:
-                await self.drain(stop)
+                await self.drain(stop)  # clears the wake before each look at the outbox
             except Exception:
                 log.exception("outbox drain failed; trying again")
-            self._wake.clear()
             waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waits, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
             for w in waits:
@@ -127,15 +126,16 @@ class OutboxSender:
             if free > 0 and not self._stop.is_set():
                 self._wake.clear()
                 bulk = sum(row.bulk for row in sending.values())
-                rows = await store.claim_outgoing(
-                    platforms,
-                    self._svc.now(),
-                    LEASE,
-                    free,
-                    # A few sends are kept for answers, so none waits behind a bulk send.
-                    bulk_limit=max(self._in_flight - ANSWER_SLOTS - bulk, 0),
-                    busy={row.chat_id for row in sending.values()},
-                )
+                with store.in_front():
+                    rows = await store.claim_outgoing(
+                        platforms,
+                        self._svc.now(),
+                        LEASE,
+                        free,
+                        # A few sends are kept for answers, so none waits behind a bulk send.
+                        bulk_limit=max(self._in_flight - ANSWER_SLOTS - bulk, 0),
+                        busy={row.chat_id for row in sending.values()},
+                    )
                 for row in rows:
                     sending[self._start(row)] = row
             if not sending:
@@ -196,10 +196,10 @@ class OutboxSender:
                     # Stopping: a message not begun stays owed, for the next start at once.
                     await store.outgoing_released(row.id)
                     return False
-                message_id = await self._send(transport, pacer, row, pieces[n])
+                message_id = await self._send(transport, pacer, row, pieces[n], n > 0)
                 await store.piece_sent(row.id, row.platform, row.chat_id, message_id, n + 1)
         except RetryLater as exc:
-            pacer.pause(exc.seconds)
+            _slow_down(pacer, row, exc.seconds)
             await self._later(row, str(exc), exc.seconds)
             return False
         except DeliveryError as exc:
@@ -237,19 +237,19 @@ class OutboxSender:
             await self._svc.store.extend_lease(row_id, self._svc.now() + LEASE)
 
     async def _send(
-        self, transport: Transport, pacer: Pacer, row: OutboxRow, piece: Piece
+        self, transport: Transport, pacer: Pacer, row: OutboxRow, piece: Piece, follows: bool
     ) -> str | None:
         # A short wait asked by the platform (429, a network blip) is waited out here; a
         # longer one puts the message back in the outbox.
         for attempt in range(INLINE_RETRIES + 1):
-            await pacer.wait(row.chat_id, row.bulk)
+            await pacer.wait(row.chat_id, row.bulk, follows=follows)
             try:
                 return await transport.send(row.chat_id, piece)
             except RetryLater as exc:
                 if attempt == INLINE_RETRIES or exc.seconds > INLINE_WAIT:
                     raise
                 log.info("%s: %s; retrying in %.1f s", row.platform, exc, exc.seconds)
-                pacer.pause(exc.seconds)
+                _slow_down(pacer, row, exc.seconds)
         raise AssertionError("unreachable")
 
     async def _later(self, row: OutboxRow, error: str, seconds: float) -> None:
@@ -262,3 +262,13 @@ class OutboxSender:
         due = self._svc.now() + timedelta(seconds=max(seconds, 0.5))
         await store.outgoing_later(row.id, due, error)
         self.tally.retried += 1
+
+
+def _slow_down(pacer: Pacer, row: OutboxRow, seconds: float) -> None:
+    # Bulk sends are paced under the platform's overall limit, so a refusal of one means the
+    # whole budget (another process sharing the token, say); an answer is refused most likely
+    # by its chat's limit, and every other chat may go on.
+    if row.bulk:
+        pacer.pause(seconds)
+    else:
+        pacer.hold(row.chat_id, seconds)

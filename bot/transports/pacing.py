@@ -3,72 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import math
 from collections import deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from bot.transports.contract import RetryLater
+from storage.turns import Turns
 
 # Waits up to this many seconds are waited out while sending; a longer pause goes back to
 # the outbox instead of holding a send in flight.
 INLINE_WAIT = 5.0
 # The span the platform counts sends over (Telegram: 30 messages in any second).
 WINDOW = 1.0
-
-
-class Turns:
-    """One holder at a time; answers before bulk sends, each first come, first served."""
-
-    def __init__(self) -> None:
-        self._held = False
-        self._queue: list[tuple[bool, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-        # Set while a bulk holder naps: an answer arriving meanwhile wakes it to hand over.
-        self._nap: asyncio.Future[None] | None = None
-
-    @asynccontextmanager
-    async def turn(self, bulk: bool) -> AsyncIterator[None]:
-        """Hold the turn for the block, after every answer (and earlier bulk) waiting."""
-        if self._held or self._queue:
-            waiter = asyncio.get_running_loop().create_future()
-            heapq.heappush(self._queue, (bulk, next(self._order), waiter))
-            if not bulk and self._nap is not None and not self._nap.done():
-                self._nap.set_result(None)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                if waiter.done() and not waiter.cancelled():
-                    self._pass()  # handed the turn just as we were cancelled: hand it on
-                raise
-        else:
-            self._held = True
-        try:
-            yield
-        finally:
-            self._pass()
-
-    async def nap(self, seconds: float) -> bool:
-        """Sleep `seconds` holding a bulk turn; False, at once, if an answer comes meanwhile
-        (the holder then gives the turn up and queues again)."""
-        if seconds <= 0:
-            return True
-        self._nap = asyncio.get_running_loop().create_future()
-        try:
-            done, _ = await asyncio.wait([self._nap], timeout=seconds)
-            return not done
-        finally:
-            self._nap = None
-
-    def _pass(self) -> None:
-        while self._queue:
-            _, _, waiter = heapq.heappop(self._queue)
-            if not waiter.done():  # a cancelled waiter stays in the heap until here
-                waiter.set_result(None)
-                return
-        self._held = False
 
 
 class Pacer:
@@ -79,20 +24,26 @@ class Pacer:
         self._interval = 1.0 / rate
         self._chat_gap = chat_gap
         self._next = 0.0
-        self._chat_next: dict[str, float] = {}
+        self._chat_next: dict[str, float] = {}  # when a gapped send may next go to a chat
+        self._chat_held: dict[str, float] = {}  # chats the platform asked to wait for
         self._most = math.ceil(rate * WINDOW)
         self._recent: deque[float] = deque()
         self._turns = Turns()
 
-    async def wait(self, chat_id: str, bulk: bool) -> None:
-        """Sleep until this send may go."""
+    async def wait(self, chat_id: str, bulk: bool, *, follows: bool = False) -> None:
+        """Sleep until this send may go. A bulk send, and a piece that `follows` another of
+        the same message, keeps the chat's gap after the chat's previous send; the first
+        piece of an answer goes at once (the platform allows a short burst in a chat)."""
         loop = asyncio.get_running_loop()
-        if bulk:
-            now = loop.time()
-            at = max(now, self._chat_next.get(chat_id, 0.0))
-            self._chat_next[chat_id] = at + self._chat_gap
-            if len(self._chat_next) > 10_000:  # forget chats whose gap has long passed
-                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+        now = loop.time()
+        at = max(now, self._chat_held.get(chat_id, 0.0))
+        if bulk or follows:
+            at = max(at, self._chat_next.get(chat_id, 0.0))
+        self._chat_next[chat_id] = at + self._chat_gap
+        if len(self._chat_next) > 10_000:  # forget chats whose gap has long passed
+            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+            self._chat_held = {c: t for c, t in self._chat_held.items() if t > now}
+        if at > now:
             await asyncio.sleep(at - now)
         while not await self._slot(bulk):
             pass  # an answer took the slot this bulk send was waiting for
@@ -101,7 +52,7 @@ class Pacer:
         # Whether the send took the next slot of the timeline (a bulk send waiting for it gives
         # it up to an answer that comes meanwhile: an answer waits one interval at most).
         loop = asyncio.get_running_loop()
-        async with self._turns.turn(bulk):
+        async with self._turns.turn(behind=bulk):
             held = self._next - loop.time()
             if held > INLINE_WAIT:  # paused by the platform: back to the outbox, not queued here
                 raise RetryLater("the platform asked to wait", held)
@@ -122,6 +73,12 @@ class Pacer:
             while self._recent and self._recent[0] <= now - WINDOW:
                 self._recent.popleft()
             return True
+
+    def hold(self, chat_id: str, seconds: float) -> None:
+        """Hold the sends to one chat for `seconds` (the platform refused an answer to it:
+        most likely that chat's limit, which need not stop every other chat)."""
+        until = asyncio.get_running_loop().time() + seconds
+        self._chat_held[chat_id] = max(self._chat_held.get(chat_id, 0.0), until)
 
     def pause(self, seconds: float) -> None:
         """Hold every send for `seconds` (the platform said to slow down)."""
