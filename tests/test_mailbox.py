@@ -207,3 +207,35 @@ async def test_bulk_claims_leave_room_for_answers_and_skip_chats_in_flight(store
     await store.enqueue([Outgoing("telegram", "2", Reply("answer"))], NOW)
     rows = await store.claim_outgoing(["telegram"], NOW, LEASE, 8, bulk_limit=0, busy={"2"})
     assert [r.reply.text for r in rows] == ["answer"]  # answers go even to a chat in flight
+
+
+async def test_an_answers_writes_go_before_background_writes_waiting(store: Store) -> None:
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with store.atomic():
+            await store.enqueue([Outgoing("telegram", "1", Reply("first"))], NOW)
+            held.set()
+            await release.wait()
+
+    async def write(text: str) -> None:
+        await store.enqueue([Outgoing("telegram", "1", Reply(text))], NOW)
+
+    async def answer() -> None:
+        with store.answering():
+            await write("answer")
+
+    first = asyncio.create_task(holder())
+    await held.wait()
+    sweep = asyncio.create_task(write("background"))  # waits first, but from behind
+    await asyncio.sleep(0.01)
+    reply = asyncio.create_task(answer())
+    await asyncio.sleep(0.01)
+    release.set()
+    await asyncio.gather(first, sweep, reply)
+    rows = await store.claim_outgoing(["telegram"], NOW, LEASE, 10)
+    assert [r.reply.text for r in sorted(rows, key=lambda r: r.id)] == [
+        "first",
+        "answer",
+        "background",
+    ]
