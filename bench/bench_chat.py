@@ -592,7 +592,7 @@ async def during_sweep(fake: TimedFake, folder: Path, tasks: int) -> None:
         f"{max(waits) * 1000:.0f} ms",
         "< 100 ms",
         f"median {statistics.median(waits) * 1000:.0f} ms; {nudged} nudges sent meanwhile,"
-        f" {fake.rate_limited}×429",
+        f" {fake.rate_limited}×429; each {', '.join(f'{w * 1000:.0f}' for w in waits)} ms",
     )
 
 
