@@ -25,9 +25,6 @@ from storage.progress import ProgressQueries
 from storage.records import NewDirective, NewTask, ParentRef, PendingImport, Revision
 from storage.reports import ReportQueries
 
-# The writing connection's page cache (SQLite's own default is 2 MB).
-CACHE_KIB = 32 * 1024
-
 __all__ = [
     "InboxRow",
     "Incoming",
@@ -102,9 +99,6 @@ class Store(
             # In WAL mode NORMAL never corrupts the database; it only skips an fsync per commit.
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA busy_timeout = 5000")
-            # SQLite's default 2 MB of page cache: a province's indexes do not fit, and every
-            # sweep batch's writes would read their pages again while an answer waits.
-            await db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             await upgrade(db)
             async with _sqlite_reader(path) as reader:
                 yield cls(db, reader=reader)

@@ -13,7 +13,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.reports.build import documents, file_stem
 from bot.reports.drawing import draw_chart
 from bot.reports.figures import Figures, gather
 from bot.reports.period import Period
@@ -39,6 +38,8 @@ def report_files(figures: Figures, official_id: int | None, locale: str) -> tupl
         "locale": locale,
     }
     data = json.dumps(what, ensure_ascii=False).encode()
+    from bot.reports.build import file_stem  # see _report
+
     stem = file_stem(figures)
     return OutFile(stem + ".docx", data, "report"), OutFile(stem + ".xlsx", data, "report")
 
@@ -78,4 +79,8 @@ async def _report(svc: Services, data: bytes) -> tuple[OutFile, OutFile]:
     )
     me = await svc.store.official(int(what["official"])) if what["official"] else None
     figures = await gather(svc.store, scope, period, svc.now(), svc.tz)
+    # Imported when a report is made: python-docx and openpyxl take tens of megabytes, which
+    # every process sending messages (the sweep from the command line, say) need not load.
+    from bot.reports.build import documents
+
     return await documents(svc.store, figures, me, svc.now(), svc.tz, str(what["locale"]))
