@@ -178,8 +178,16 @@ class OutboxSender:
             if not await self._order.start(key, partial(self.deliver, row, pieces, first)):
                 return
             row = replace(row, pieces_sent=first)
+        making = asyncio.ensure_future(self._made(row, pieces, first))
+        stopping = asyncio.ensure_future(self._stop.wait())
+        await asyncio.wait([making, stopping], return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not making.done():  # a stopping bot does not wait for a report to be built
+            making.cancel()
+            await self._svc.store.outgoing_released(row.id)  # made again on the next start
+            return
         try:
-            pieces = await self._made(row, pieces, first)
+            pieces = making.result()
         except Exception as exc:
             log.exception("making the files of outbox message %s failed", row.id)
             await self._later(row, repr(exc), 5.0 * 2 ** min(row.attempts, 10))
