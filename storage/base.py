@@ -91,11 +91,10 @@ class _Foreground:
     def busy(self) -> Iterator[None]:
         """Count an answer as under way for the block; its writes go first meanwhile."""
         self._busy += 1
-        token = _ANSWERING.set(True)
         try:
-            yield
+            with _flagged(_ANSWERING):
+                yield
         finally:
-            _ANSWERING.reset(token)
             self._busy -= 1
             self._ended = asyncio.get_running_loop().time()
 
@@ -116,6 +115,15 @@ _IN_TRANSACTION: ContextVar[bool] = ContextVar("in_transaction", default=False)
 _ANSWERING: ContextVar[bool] = ContextVar("answering", default=False)
 # Set while the current asyncio task reads aside (see `StoreBase.reading_aside`).
 _ASIDE: ContextVar[bool] = ContextVar("aside", default=False)
+
+
+@contextmanager
+def _flagged(flag: ContextVar[bool]) -> Iterator[None]:
+    token = flag.set(True)
+    try:
+        yield
+    finally:
+        flag.reset(token)
 
 
 class StoreBase:
@@ -156,26 +164,16 @@ class StoreBase:
         transactions wait for a pause in these."""
         return self._foreground.busy()
 
-    @contextmanager
-    def reading_aside(self) -> Iterator[None]:
+    def reading_aside(self) -> AbstractContextManager[None]:
         """Let the block's reads outside a transaction go to the reading connection, so that
         background work (a sweep planning its batch) does not hold up the writing
         connection, which every answer's statements pass through one at a time."""
-        token = _ASIDE.set(True)
-        try:
-            yield
-        finally:
-            _ASIDE.reset(token)
+        return _flagged(_ASIDE)
 
-    @contextmanager
-    def in_front(self) -> Iterator[None]:
+    def in_front(self) -> AbstractContextManager[None]:
         """Let the block's writes take the next turn at the database, before background ones
         waiting (the outbox's claims, which an owed answer may be waiting for)."""
-        token = _ANSWERING.set(True)
-        try:
-            yield
-        finally:
-            _ANSWERING.reset(token)
+        return _flagged(_ANSWERING)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[Connection]:
