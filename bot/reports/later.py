@@ -25,6 +25,8 @@ def report_files(figures: Figures, official_id: int | None, locale: str) -> tupl
     """The Word and Excel files of a report, as what to build: its scope (already limited to
     what the asker may see), its period, who asked (the letterhead is theirs) and in which
     language."""
+    from bot.reports.build import file_stem  # see _report
+
     scope = figures.scope
     what = {
         "label": scope.label,
@@ -38,8 +40,6 @@ def report_files(figures: Figures, official_id: int | None, locale: str) -> tupl
         "locale": locale,
     }
     data = json.dumps(what, ensure_ascii=False).encode()
-    from bot.reports.build import file_stem  # see _report
-
     stem = file_stem(figures)
     return OutFile(stem + ".docx", data, "report"), OutFile(stem + ".xlsx", data, "report")
 

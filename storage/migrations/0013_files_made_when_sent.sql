@@ -1,7 +1,7 @@
 -- dondoc: foreign_keys off
 -- Files made when their message is sent, after its text: a summary's chart ('chart', its
--- figures) and a report's Word and Excel files ('report', its scope and period). SQLite cannot change a CHECK in place: the
--- table is rebuilt.
+-- figures) and a report's Word and Excel files ('report', its scope and period). SQLite
+-- cannot change a CHECK in place: the table is rebuilt.
 CREATE TABLE outbox_files_new (
     outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
     seq       INTEGER NOT NULL,
