@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -130,15 +130,20 @@ class StoreBase:
     """One connection, with the helpers every group of queries runs through."""
 
     def __init__(
-        self, db: Connection, *, reader: Connection | None = None, postgres: bool = False
+        self, db: Connection, *, readers: Sequence[Connection] = (), postgres: bool = False
     ) -> None:
         self._db = db
-        # Long reads (summaries, reports) run on a second connection, so the short writes of
-        # everyone else's answers never queue behind them.
-        self._reader = reader or db
+        # Long reads (summaries, reports) run on connections of their own, so the short writes
+        # of everyone else's answers never queue behind them; with two, the independent parts
+        # of one summary are read side by side (SQLite reads outside the interpreter lock).
+        self._reader = readers[0] if readers else db
+        self._idle: asyncio.Queue[Connection] = asyncio.Queue()
+        for reader in readers or (db,):
+            self._idle.put_nowait(reader)
         # Appended to a SELECT that claims rows: on PostgreSQL another replica skips the rows
         # this one holds instead of waiting for them (SQLite has one writer at a time).
         self._claim = " FOR UPDATE SKIP LOCKED" if postgres else ""
+        self._postgres = postgres
         # Handlers and the sweep share this connection; a commit or rollback must not land in
         # the middle of another task's transaction. An answer's writes take the next turn,
         # before sweep batches and the records of bulk sends waiting for it.
@@ -199,6 +204,11 @@ class StoreBase:
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         return list(await self._reads().execute_fetchall(sql, tuple(params)))
 
+    @staticmethod
+    async def _fetch(db: Connection, sql: str, params: Any) -> list[Any]:
+        async with db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
     def _reads(self) -> Connection:
         # Inside a transaction a read must see that transaction's own writes.
         return self._reader if _ASIDE.get() and not _IN_TRANSACTION.get() else self._db
@@ -208,11 +218,16 @@ class StoreBase:
     ) -> list[T]:
         """The rows of a long read, from the reading connection (what is committed), each
         converted by `convert`; thousands of rows are converted off the event loop."""
-        # Inside a transaction the read must see that transaction's own writes.
-        db = self._db if _IN_TRANSACTION.get() else self._reader
         bound = params if isinstance(params, dict) else tuple(params)
-        async with db.execute(sql, bound) as cur:
-            rows = list(await cur.fetchall())
+        # Inside a transaction the read must see that transaction's own writes.
+        if _IN_TRANSACTION.get():
+            rows = await self._fetch(self._db, sql, bound)
+        else:
+            db = await self._idle.get()
+            try:
+                rows = await self._fetch(db, sql, bound)
+            finally:
+                self._idle.put_nowait(db)
         if len(rows) < MANY_ROWS:
             return [convert(r) for r in rows]
         return await asyncio.to_thread(lambda: [convert(r) for r in rows])

@@ -70,6 +70,8 @@ _JSON_EXTRACT = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", 
 _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I)
 _CHAR = re.compile(r"\bchar\(", re.I)
+# An index SQLite is told to read; PostgreSQL's planner picks its own.
+_INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.I)
 # The queries pass id lists as JSON arrays: json_each(?) reads them as a table of values.
 _JSON_EACH = re.compile(r"\bjson_each\(([^()]*)\)", re.I)
 # date(instant, '+420 minutes'): the day at an offset; julianday(x) - julianday(y): days.
@@ -133,6 +135,7 @@ def _rewrite_code(code: str) -> str:
     code = _JULIANDAY.sub(r"((\1)::text::date - DATE '2000-01-01')", code)
     code = _IS_NOT.sub("IS DISTINCT FROM ", code)
     code = _IS.sub("IS NOT DISTINCT FROM ", code)
+    code = _INDEXED_BY.sub("", code)
     return _CHAR.sub("chr(", code)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,9 @@ from typing import Any, Literal, cast
 
 from bot.domain import TaskRole
 from storage.base import StoreBase, _date, _iso
+
+# Index entries ANALYZE reads of each index: enough to tell a province from a commune.
+STATISTICS_SAMPLE = 1000
 
 Standing = Literal["done_on_time", "done_late", "overdue", "in_progress", "no_report"]
 
@@ -30,10 +34,10 @@ class ReportWindow:
 
 @dataclass(frozen=True)
 class CountRow:
-    """How the tasks of one directive in one unit stand."""
+    """How the tasks of one directive, or of one unit, stand."""
 
-    directive_id: int
-    unit_id: int
+    by: Literal["directive", "unit"]
+    key: int
     total: int
     done_on_time: int
     done_late: int
@@ -42,7 +46,9 @@ class CountRow:
     no_report: int
     due_soon: int
     blocked: int
-    urgent: int = 0
+    urgent: int
+    # Open tasks of units nobody can be written to about them.
+    unreached: int
 
 
 @dataclass(frozen=True)
@@ -169,15 +175,16 @@ _CLASSIFIED = """
 _COUNTS_SQL = (
     _CLASSIFIED
     + """
-SELECT directive_id, unit_id, COUNT(*),
-       SUM(CASE WHEN standing = 'done_on_time' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN standing = 'done_late' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN standing = 'overdue' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN standing = 'in_progress' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN standing = 'no_report' THEN 1 ELSE 0 END), SUM(due_soon), SUM(blocked),
-       SUM(CASE WHEN standing = 'overdue' OR blocked = 1 THEN 1 ELSE 0 END)
+, g AS (
+SELECT directive_id, unit_id, COUNT(*) AS n,
+       COUNT(*) FILTER (WHERE standing = 'done_on_time') AS on_time,
+       COUNT(*) FILTER (WHERE done = 1) AS done,
+       COUNT(*) FILTER (WHERE standing = 'overdue') AS overdue,
+       COUNT(*) FILTER (WHERE standing = 'in_progress') AS going,
+       SUM(due_soon) AS soon, SUM(blocked) AS blocked,
+       COUNT(*) FILTER (WHERE standing = 'overdue' OR blocked = 1) AS urgent
 FROM c GROUP BY directive_id, unit_id
-"""
+)"""
 )
 
 _ROW_SQL = (
@@ -194,22 +201,42 @@ LEFT JOIN updates lu ON lu.id = c.last_id
 
 
 # The current period straight from the task rows (and their covering index): each count a
-# plain condition, so no classification is worked out twice per row.
-_NOW_COUNTS = f"""
-SELECT t.directive_id, t.unit_id, COUNT(*),
-       SUM(CASE WHEN t.status = 'done' AND (t.deadline IS NULL OR t.done_at IS NULL
-                OR date(t.done_at, :offset) <= t.deadline) THEN 1 ELSE 0 END),
-       SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN t.status != 'done' AND t.deadline < :as_of THEN 1 ELSE 0 END),
-       SUM(CASE WHEN t.status != 'done' AND (t.deadline IS NULL OR t.deadline >= :as_of)
-                AND {_REPORTED_NOW} = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN t.status != 'done' AND t.deadline >= :as_of AND t.deadline <= :soon
-                THEN 1 ELSE 0 END),
-       SUM(CASE WHEN t.status != 'done' AND t.last_blocked = 1 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked = 1)
-                THEN 1 ELSE 0 END)
-FROM tasks t WHERE {_SCOPE}
-GROUP BY t.unit_id, t.directive_id
+# plain condition, so no classification is worked out twice per row. Summed per directive and
+# per unit, one query each, as a report shows them: a province has tens of thousands of
+# (directive, unit) pairs.
+_NOW_FIGURES = f"""COUNT(*),
+       COUNT(*) FILTER (WHERE t.status = 'done' AND (t.deadline IS NULL OR t.done_at IS NULL
+                OR date(t.done_at, :offset) <= t.deadline)),
+       COUNT(*) FILTER (WHERE t.status = 'done'),
+       COUNT(*) FILTER (WHERE t.status != 'done' AND t.deadline < :as_of),
+       COUNT(*) FILTER (WHERE t.status != 'done' AND (t.deadline IS NULL OR t.deadline >= :as_of)
+                AND {_REPORTED_NOW} = 1),
+       COUNT(*) FILTER (WHERE t.status != 'done' AND t.deadline >= :as_of
+                AND t.deadline <= :soon),
+       COUNT(*) FILTER (WHERE t.status != 'done' AND t.last_blocked = 1),
+       COUNT(*) FILTER (WHERE t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked = 1)),
+       COUNT(*) FILTER (WHERE t.status != 'done'
+                AND t.unit_id IN (SELECT value FROM json_each(:unreachable)))"""
+_NOW_BY_UNIT = f"""SELECT 'unit', t.unit_id, {_NOW_FIGURES}
+FROM tasks t WHERE {_SCOPE} GROUP BY t.unit_id"""
+_NOW_BY_DIRECTIVE = f"""SELECT 'directive', t.directive_id, {_NOW_FIGURES}
+FROM tasks t {{index}} WHERE {_SCOPE} GROUP BY t.directive_id"""
+# Most of the organisation's tasks are read end to end in directive order (migration 0014);
+# a smaller scope seeks its units' tasks and sorts them.
+_BY_DIRECTIVE_INDEX = "INDEXED BY tasks_report_directive"
+# A past period's (directive, unit) figures summed per directive and per unit in the database.
+_SUMS = """
+SELECT 'directive', directive_id, SUM(n), SUM(on_time), SUM(done), SUM(overdue), SUM(going),
+       SUM(soon), SUM(blocked), SUM(urgent),
+       SUM(CASE WHEN unit_id IN (SELECT value FROM json_each(:unreachable)) THEN n - done
+           ELSE 0 END)
+FROM g GROUP BY directive_id
+UNION ALL
+SELECT 'unit', unit_id, SUM(n), SUM(on_time), SUM(done), SUM(overdue), SUM(going),
+       SUM(soon), SUM(blocked), SUM(urgent),
+       SUM(CASE WHEN unit_id IN (SELECT value FROM json_each(:unreachable)) THEN n - done
+           ELSE 0 END)
+FROM g GROUP BY unit_id
 """
 _NOW_URGENT = f"""
 AND t.id IN (SELECT t.id FROM tasks t WHERE {_SCOPE}
@@ -300,28 +327,39 @@ def _task_link(r: Any) -> TaskLink:
     return TaskLink(r[0], r[1], r[2], cast(TaskRole, r[3]), cast(Standing, r[4]), bool(r[5]), r[6])
 
 
-def _now_count(row: Any) -> CountRow:
-    directive, unit, total, on_time, done, overdue, going, due, blocked, urgent = (
-        int(v or 0) for v in row
+def _count(row: Any) -> CountRow:
+    by, key, total, on_time, done, overdue, going, due, blocked, urgent, unreached = row
+    total, on_time, done, overdue, going = (
+        int(v or 0) for v in (total, on_time, done, overdue, going)
     )
     return CountRow(
-        directive, unit, total, on_time, done - on_time, overdue, going,
-        total - done - overdue - going, due, blocked, urgent,
+        by, int(key), total, on_time, done - on_time, overdue, going,
+        total - done - overdue - going, int(due or 0), int(blocked or 0), int(urgent or 0),
+        int(unreached or 0),
     )  # fmt: skip
 
 
 class ReportQueries(StoreBase):
     """Figures and rows for summaries and reports, aggregated in SQL."""
 
-    async def report_counts(self, window: ReportWindow) -> list[CountRow]:
-        """How many tasks of each directive and unit stand where, at the end of the window."""
+    async def report_counts(
+        self, window: ReportWindow, unreachable: Collection[int] = ()
+    ) -> list[CountRow]:
+        """How the tasks of each directive and of each unit stand at the end of the window;
+        the open tasks of the `unreachable` units are counted apart as well."""
+        params = {**_params(window), "unreachable": json.dumps(sorted(unreachable))}
         if not window.current:
-            sql = _sql(_COUNTS_SQL, window)
-            return await self._read(
-                sql, _params(window), lambda r: CountRow(*(int(v or 0) for v in r))
-            )
-        sql = _NOW_COUNTS.replace("{directives}", _directive_clause(window))
-        return await self._read(sql, _params(window), _now_count)
+            return await self._read(_sql(_COUNTS_SQL, window) + _SUMS, params, _count)
+        clause = _directive_clause(window)
+        units = (await self._one("SELECT COUNT(*) FROM units"))[0]
+        whole = window.directive_ids is None and 2 * len(window.unit_ids) >= units
+        by_directive = _NOW_BY_DIRECTIVE.replace("{index}", _BY_DIRECTIVE_INDEX if whole else "")
+        # The two scans are independent: each on a reading connection of its own.
+        parts = await asyncio.gather(
+            *(self._read(sql.replace("{directives}", clause), params, _count)
+              for sql in (by_directive, _NOW_BY_UNIT))
+        )  # fmt: skip
+        return [row for part in parts for row in part]
 
     async def report_attention(self, window: ReportWindow, limit: int) -> list[ReportTask]:
         """Overdue and blocked tasks, most urgent first: longest overdue, blocked ones first."""
@@ -344,6 +382,15 @@ class ReportQueries(StoreBase):
         else:
             sql = _sql(_LINK_SQL, window)
         return await self._read(sql, _params(window), _task_link)
+
+    async def refresh_statistics(self) -> None:
+        """Let SQLite's planner know how many tasks a unit and a directive have (PostgreSQL's
+        autovacuum keeps its own statistics): a sample of each index, a few milliseconds."""
+        if self._postgres:
+            return
+        async with self._transaction() as db:
+            await db.execute(f"PRAGMA analysis_limit = {STATISTICS_SAMPLE}")
+            await db.execute("ANALYZE")
 
     async def directive_subtree(self, directive_id: int) -> list[int]:
         """A directive and every stored directive that implements it, further down the chain."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
@@ -24,6 +24,9 @@ from storage.pgmigrate import upgrade as pg_upgrade
 from storage.progress import ProgressQueries
 from storage.records import NewDirective, NewTask, ParentRef, PendingImport, Revision
 from storage.reports import ReportQueries
+
+# Connections for long reads: two parts of a summary are read at once.
+READERS = 2
 
 __all__ = [
     "InboxRow",
@@ -74,17 +77,23 @@ class Store(
     async def _open_postgres(cls, url: str) -> AsyncIterator[Store]:
         conn = await connect_postgres(url)
         db: PgConnection | None = None
-        reader: PgConnection | None = None
+        readers: list[PgConnection] = []
         try:
             await pg_upgrade(conn)
             catalog = await read_catalog(conn)
             db = PgConnection(conn, catalog, lambda: connect_postgres(url))
-            reader = PgConnection(
-                await connect_postgres(url), catalog, lambda: connect_postgres(url), reads=True
-            )
-            yield cls(db, reader=reader, postgres=True)
+            for _ in range(READERS):
+                readers.append(
+                    PgConnection(
+                        await connect_postgres(url),
+                        catalog,
+                        lambda: connect_postgres(url),
+                        reads=True,
+                    )
+                )
+            yield cls(db, readers=readers, postgres=True)
         finally:
-            if reader is not None:
+            for reader in readers:
                 await reader.close()
             await (db.close() if db is not None else conn.close())
 
@@ -100,8 +109,11 @@ class Store(
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA busy_timeout = 5000")
             await upgrade(db)
-            async with _sqlite_reader(path) as reader:
-                yield cls(db, reader=reader)
+            async with AsyncExitStack() as stack:
+                readers = [
+                    await stack.enter_async_context(_sqlite_reader(path)) for _ in range(READERS)
+                ]
+                yield cls(db, readers=readers)
         finally:
             await db.close()
 

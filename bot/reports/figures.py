@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -118,10 +118,8 @@ def window(scope: Scope, period: Period, now: datetime, tz: ZoneInfo) -> ReportW
     )
 
 
-def _values(row: CountRow, unreachable: bool) -> tuple[int, ...]:
-    """A row's counts in the field order of Counts."""
-    unreached = row.total - row.done_on_time - row.done_late if unreachable else 0
-    return (
+def _counts(row: CountRow) -> Counts:
+    return Counts(
         row.done_on_time,
         row.done_late,
         row.in_progress,
@@ -129,25 +127,7 @@ def _values(row: CountRow, unreachable: bool) -> tuple[int, ...]:
         row.no_report,
         row.due_soon,
         row.blocked,
-        unreached,
-    )
-
-
-def _sums(
-    rows: Sequence[CountRow], unreachable: Collection[int]
-) -> tuple[dict[int, Counts], dict[int, Counts]]:
-    """Counts per directive and per unit, summed as plain lists."""
-    directive_sums: dict[int, list[int]] = {}
-    unit_sums: dict[int, list[int]] = {}
-    for row in rows:
-        values = _values(row, row.unit_id in unreachable)
-        for sums, key in ((directive_sums, row.directive_id), (unit_sums, row.unit_id)):
-            total = sums.setdefault(key, [0] * len(values))
-            for n, value in enumerate(values):
-                total[n] += value
-    return (
-        {k: Counts(*v) for k, v in directive_sums.items()},
-        {k: Counts(*v) for k, v in unit_sums.items()},
+        row.unreached,
     )
 
 
@@ -162,10 +142,13 @@ async def gather(
 ) -> Figures:
     """Counts per directive and unit, the tasks needing the leader, and the roll-up, in SQL."""
     win = window(scope, period, now, tz)
-    rows = await store.report_counts(win)
-    unreachable = await store.unreachable_units({r.unit_id for r in rows})
-    # Tens of thousands of (directive, unit) rows over a province: summed off the event loop.
-    by_directive, by_unit = await asyncio.to_thread(_sums, rows, unreachable)
+    unreachable = await store.unreachable_units(win.unit_ids)
+    # The counts and the attention list are independent reads: side by side.
+    rows, attention_rows = await asyncio.gather(
+        store.report_counts(win, unreachable), store.report_attention(win, ATTENTION_LIMIT)
+    )
+    by_directive = {r.key: _counts(r) for r in rows if r.by == "directive"}
+    by_unit = {r.key: _counts(r) for r in rows if r.by == "unit"}
     names = {u.id: u.name for u in await store.units()}
     links = await store.directive_links(set(by_directive))
     # A document without a number is named with its issuer and year, as officials say it.
@@ -177,7 +160,7 @@ async def gather(
     }
     directives = sorted((Part(i, codes[i], c) for i, c in by_directive.items()), key=urgency)
     units = sorted((Part(i, names[i], c) for i, c in by_unit.items()), key=urgency)
-    attention = tuple(await store.report_attention(win, ATTENTION_LIMIT))
+    attention = tuple(attention_rows)
     leads = [t.id for t in attention if t.role == "lead"]
     rollup: tuple[Rollup, ...] = ()
     if scope.directive_id is not None and scope.subtree:
@@ -191,11 +174,11 @@ async def gather(
         directives=tuple(directives),
         units=tuple(units),
         attention=attention,
-        urgent=sum(r.urgent for r in rows),
+        urgent=sum(r.urgent for r in rows if r.by == "unit"),
         silent_units=tuple(
             sorted((p for p in units if p.counts.no_report), key=lambda p: -p.counts.no_report)
         ),
-        unreachable_units=tuple(sorted(names[i] for i in unreachable)),
+        unreachable_units=tuple(sorted(names[i] for i in unreachable if i in by_unit)),
         rollup=rollup,
         links=tuple(links),
         coordinators=await store.coordinators_of_tasks(leads),
