@@ -17,7 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import Settings
-from bot.reports import drawing
+from bot.reports import drawing, later
 from bot.services import Services, utc_now
 from bot.sweep import sweep
 from bot.transports import Transport
@@ -144,6 +144,7 @@ async def run_bot(
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(Store.open(settings.db))
         stack.callback(drawing.close)
+        stack.callback(later.close)
         svc = replace(services(settings, store, clock), platforms=tuple(transports))
         await asyncio.to_thread(warm_up)
         await _started(stack, transports)

@@ -55,6 +55,10 @@ class Store(
 ):
     """All reads and writes of dondoc's data, over one SQLite or PostgreSQL connection."""
 
+    # Where the database is (a SQLite file or a postgresql:// URL), for another process to
+    # open it too; None for a store not opened by `open`.
+    location: Path | str | None = None
+
     @classmethod
     @asynccontextmanager
     async def open(cls, db: Path | str) -> AsyncIterator[Store]:
@@ -67,9 +71,11 @@ class Store(
         target = database_of(db)
         if isinstance(target, str):
             async with cls._open_postgres(target) as store:
+                store.location = target
                 yield store
             return
         async with cls._open_sqlite(target) as store:
+            store.location = target
             yield store
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -319,12 +320,18 @@ def _docx_text(data: bytes) -> str:
 
 
 async def test_word_report_follows_decree_30(
-    svc: Services, roster: dict[str, Official], chain: dict[str, int]
+    svc: Services,
+    roster: dict[str, Official],
+    chain: dict[str, int],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     reply = await _one(svc, roster["Nguyễn Minh Trí"], "/baocao")
-    # The answer holds what to build; the files are built when it is sent, after its text.
+    # The answer holds what to build; the files are built when it is sent, after its text,
+    # in the building process (which reads the database itself), not in this one.
     assert {f.kind for f in reply.files} == {"report"}
+    caplog.set_level(logging.WARNING, logger="bot.workers")
     docx, xlsx = await made(svc, reply.files)
+    assert not caplog.records
     assert docx.name.endswith(".docx") and xlsx.name.endswith(".xlsx")
     assert {docx.kind, xlsx.kind} == {"document"}
     doc = Document(io.BytesIO(docx.data))

@@ -1,6 +1,8 @@
 """Putting a report together: the chat reply with its chart, and the Word and Excel files.
 
-Charts and documents are CPU work; they are built in a worker thread, off the event loop.
+Charts and documents are CPU work: the bot draws and builds them in processes of their own
+(bot/reports/drawing.py, bot/reports/later.py); here the two files are built in threads, off
+the event loop of whichever process builds them.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@ and Excel files.
 
 The owed message holds what to make, a few hundred bytes of JSON, so a leader's answer does
 not wait for the drawing or the building, and a message cut short by a restart is made
-again when it is sent again.
+again when it is sent again. A report is built in a process of its own, which reads the
+database itself: python-docx and openpyxl hold the interpreter lock for the minute a
+province's files take, and in the bot's process every chat answer waited meanwhile.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.reports.drawing import draw_chart
 from bot.reports.figures import Figures, gather
@@ -19,13 +24,24 @@ from bot.reports.period import Period
 from bot.reports.scope import Scope
 from bot.services import Services
 from bot.transports.contract import OutFile
+from bot.workers import Worker, WorkerUnavailable
+from storage import Store
+
+# A report cut short is built again when its message is sent again: a stopping bot need not
+# wait for it.
+_builder = Worker("report building", stop_at_close=True)
+
+
+def close() -> None:
+    """End the report-building process, and the building under way with it."""
+    _builder.close()
 
 
 def report_files(figures: Figures, official_id: int | None, locale: str) -> tuple[OutFile, OutFile]:
     """The Word and Excel files of a report, as what to build: its scope (already limited to
     what the asker may see), its period, who asked (the letterhead is theirs) and in which
     language."""
-    from bot.reports.build import file_stem  # see _report
+    from bot.reports.build import file_stem  # see report_of
 
     scope = figures.scope
     what = {
@@ -64,6 +80,31 @@ async def made(svc: Services, files: Sequence[OutFile]) -> list[OutFile]:
 
 
 async def _report(svc: Services, data: bytes) -> tuple[OutFile, OutFile]:
+    now, tz = svc.now(), svc.tz
+    if svc.store.location is not None:
+        try:
+            return await _builder.run(build_aside, svc.store.location, data, now, tz.key)
+        except WorkerUnavailable:
+            pass
+    return await report_of(svc.store, data, now, tz)
+
+
+def build_aside(
+    location: Path | str, data: bytes, now: datetime, tz: str
+) -> tuple[OutFile, OutFile]:
+    """In the building process: the report's two files, from the database at `location`."""
+
+    async def build() -> tuple[OutFile, OutFile]:
+        async with Store.open(location) as store:
+            return await report_of(store, data, now, ZoneInfo(tz))
+
+    return asyncio.run(build())
+
+
+async def report_of(
+    store: Store, data: bytes, now: datetime, tz: ZoneInfo
+) -> tuple[OutFile, OutFile]:
+    """The Word and Excel files of the report `data` describes (see report_files)."""
     what: dict[str, Any] = json.loads(data)
     period = Period.from_key(str(what["period"]))
     if period is None:
@@ -77,10 +118,10 @@ async def _report(svc: Services, data: bytes) -> tuple[OutFile, OutFile]:
         what["unit"],
         bool(what["subtree"]),
     )
-    me = await svc.store.official(int(what["official"])) if what["official"] else None
-    figures = await gather(svc.store, scope, period, svc.now(), svc.tz)
+    me = await store.official(int(what["official"])) if what["official"] else None
+    figures = await gather(store, scope, period, now, tz)
     # Imported when a report is made: python-docx and openpyxl take tens of megabytes, which
     # every process sending messages (the sweep from the command line, say) need not load.
     from bot.reports.build import documents
 
-    return await documents(svc.store, figures, me, svc.now(), svc.tz, str(what["locale"]))
+    return await documents(store, figures, me, now, tz, str(what["locale"]))
