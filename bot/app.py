@@ -36,8 +36,6 @@ log = logging.getLogger(__name__)
 # batch took: the chat in the same process comes first (a sweep from the command line or a
 # benchmark has the process to itself and does not rest).
 SWEEP_REST = 3.0
-# The planner's statistics follow the organisation's growth, once an hour.
-STATISTICS_SECONDS = 3600
 
 
 # Connecting at start is tried this often, waiting 1, 2, 4 … seconds in between.
@@ -167,15 +165,6 @@ async def run_bot(
             max_instances=1,
             misfire_grace_time=None,
         )
-        scheduler.add_job(
-            _statistics_job,
-            "interval",
-            seconds=STATISTICS_SECONDS,
-            args=(store,),
-            next_run_time=datetime.now(settings.zone),
-            coalesce=True,
-            max_instances=1,
-        )
         # Updates left unhandled by a crash and messages still owed go first, then new ones.
         workers = [asyncio.create_task(inbox.run(stop)), asyncio.create_task(outbox.run(stop))]
         if hook is None:
@@ -230,13 +219,6 @@ async def _sweep_job(
     if result.owed:
         log.info("nudges: %s owed", result.owed)
         outbox.wake()
-
-
-async def _statistics_job(store: Store) -> None:
-    try:
-        await store.refresh_statistics()
-    except Exception:
-        log.exception("refreshing the database statistics failed; the next hour retries")
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

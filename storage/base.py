@@ -143,7 +143,6 @@ class StoreBase:
         # Appended to a SELECT that claims rows: on PostgreSQL another replica skips the rows
         # this one holds instead of waiting for them (SQLite has one writer at a time).
         self._claim = " FOR UPDATE SKIP LOCKED" if postgres else ""
-        self._postgres = postgres
         # Handlers and the sweep share this connection; a commit or rollback must not land in
         # the middle of another task's transaction. An answer's writes take the next turn,
         # before sweep batches and the records of bulk sends waiting for it.

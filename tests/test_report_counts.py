@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 
-import aiosqlite
 import pytest
 
 from bot.domain import Official, TaskStatus
@@ -109,7 +108,6 @@ async def test_the_sums_agree_with_the_rows_for_every_scope(
     store: Store, roster: dict[str, Official], days_ago: int
 ) -> None:
     units = await _province(store, roster)
-    await store.refresh_statistics()
     directives = sorted({t.directive_id for t in await store.tasks_of_units(units)})
     unreachable = {units[0], units[3]}
     scopes = {
@@ -129,14 +127,3 @@ async def test_the_sums_agree_with_the_rows_for_every_scope(
     assert sum(r.total for r in whole if r.by == "directive") == 160
     assert sum(r.unreached for r in whole) > 0
 
-
-async def test_statistics_tell_the_planner_about_the_summary_indexes(
-    store: Store, roster: dict[str, Official], database: object, engine: str
-) -> None:
-    await _province(store, roster)
-    await store.refresh_statistics()
-    if engine != "sqlite":
-        return  # PostgreSQL's autovacuum keeps its statistics
-    async with aiosqlite.connect(str(database)) as db:
-        rows = await db.execute_fetchall("SELECT idx FROM sqlite_stat1 WHERE tbl = 'tasks'")
-    assert {"tasks_report", "tasks_report_directive"} <= {r[0] for r in rows}

@@ -1,5 +1,4 @@
--- A summary counts its tasks per unit in tasks_report's order and per directive in this one's,
--- instead of sorting a province's tasks by directive (the planner skips through it unit by
--- unit once the statistics say a directive has many tasks; see Store.refresh_statistics).
+-- A summary of most of the organisation counts its tasks per unit in tasks_report's order and
+-- per directive in this one's, instead of sorting a province's tasks by directive.
 CREATE INDEX tasks_report_directive ON tasks(directive_id, unit_id, status, deadline, done_at,
     last_update_at, last_blocked);
