@@ -126,4 +126,3 @@ async def test_the_sums_agree_with_the_rows_for_every_scope(
     assert sum(r.total for r in whole if r.by == "unit") == 160
     assert sum(r.total for r in whole if r.by == "directive") == 160
     assert sum(r.unreached for r in whole) > 0
-

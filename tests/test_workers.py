@@ -51,4 +51,3 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
