@@ -222,19 +222,14 @@ FROM tasks t WHERE {_SCOPE} GROUP BY t.unit_id"""
 _NOW_BY_DIRECTIVE = f"""SELECT 'directive', t.directive_id, {_NOW_FIGURES}
 FROM tasks t INDEXED BY {{index}} WHERE {_SCOPE} GROUP BY t.directive_id"""
 # A past period's (directive, unit) figures summed per directive and per unit in the database.
-_SUMS = """
-SELECT 'directive', directive_id, SUM(n), SUM(on_time), SUM(done), SUM(overdue), SUM(going),
+_SUMS = "\n" + "\nUNION ALL\n".join(
+    f"""SELECT '{by}', {by}_id, SUM(n), SUM(on_time), SUM(done), SUM(overdue), SUM(going),
        SUM(soon), SUM(blocked), SUM(urgent),
        SUM(CASE WHEN unit_id IN (SELECT value FROM json_each(:unreachable)) THEN n - done
            ELSE 0 END)
-FROM g GROUP BY directive_id
-UNION ALL
-SELECT 'unit', unit_id, SUM(n), SUM(on_time), SUM(done), SUM(overdue), SUM(going),
-       SUM(soon), SUM(blocked), SUM(urgent),
-       SUM(CASE WHEN unit_id IN (SELECT value FROM json_each(:unreachable)) THEN n - done
-           ELSE 0 END)
-FROM g GROUP BY unit_id
-"""
+FROM g GROUP BY {by}_id"""
+    for by in ("directive", "unit")
+)
 _NOW_URGENT = f"""
 AND t.id IN (SELECT t.id FROM tasks t WHERE {_SCOPE}
     AND t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked = 1)
