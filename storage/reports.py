@@ -214,13 +214,12 @@ _NOW_FIGURES = f"""COUNT(*),
        COUNT(*) FILTER (WHERE t.status != 'done' AND (t.deadline < :as_of OR t.last_blocked = 1)),
        COUNT(*) FILTER (WHERE t.status != 'done'
                 AND t.unit_id IN (SELECT value FROM json_each(:unreachable)))"""
-_NOW_BY_UNIT = f"""SELECT 'unit', t.unit_id, {_NOW_FIGURES}
-FROM tasks t WHERE {_SCOPE} GROUP BY t.unit_id"""
-# Most of the organisation's tasks are read end to end in directive order (migration 0014); a
-# smaller scope's are sought unit by unit and sorted. The index is named: left to itself,
-# SQLite's planner may take the (directive, unit, seq) key, which lacks the counted columns.
-_NOW_BY_DIRECTIVE = f"""SELECT 'directive', t.directive_id, {_NOW_FIGURES}
-FROM tasks t INDEXED BY {{index}} WHERE {_SCOPE} GROUP BY t.directive_id"""
+# Counted per unit in tasks_report's order. Per directive, most of the organisation's tasks
+# are read end to end in directive order (migration 0014), a smaller scope's sought unit by
+# unit and sorted. The index is named: left to itself, SQLite's planner may take the
+# (directive, unit, seq) key, which lacks the counted columns.
+_NOW_BY = f"""SELECT '{{by}}', t.{{by}}_id, {_NOW_FIGURES}
+FROM tasks t INDEXED BY {{index}} WHERE {_SCOPE} GROUP BY t.{{by}}_id"""
 # A past period's (directive, unit) figures summed per directive and per unit in the database.
 _SUMS = "\n" + "\nUNION ALL\n".join(
     f"""SELECT '{by}', {by}_id, SUM(n), SUM(on_time), SUM(done), SUM(overdue), SUM(going),
@@ -320,14 +319,13 @@ def _task_link(r: Any) -> TaskLink:
 
 
 def _count(row: Any) -> CountRow:
-    by, key, total, on_time, done, overdue, going, due, blocked, urgent, unreached = row
-    total, on_time, done, overdue, going = (
-        int(v or 0) for v in (total, on_time, done, overdue, going)
+    by, key, *figures = row
+    total, on_time, done, overdue, going, due, blocked, urgent, unreached = (
+        int(v or 0) for v in figures
     )
     return CountRow(
         by, int(key), total, on_time, done - on_time, overdue, going,
-        total - done - overdue - going, int(due or 0), int(blocked or 0), int(urgent or 0),
-        int(unreached or 0),
+        total - done - overdue - going, due, blocked, urgent, unreached,
     )  # fmt: skip
 
 
@@ -345,13 +343,16 @@ class ReportQueries(StoreBase):
         clause = _directive_clause(window)
         units = (await self._one("SELECT COUNT(*) FROM units"))[0]
         whole = 2 * len(window.unit_ids) >= units
-        index = "tasks_report_directive" if whole else "tasks_report"
-        by_directive = _NOW_BY_DIRECTIVE.replace("{index}", index)
+        indexes = {
+            "directive": "tasks_report_directive" if whole else "tasks_report",
+            "unit": "tasks_report",
+        }
+        sqls = [
+            _NOW_BY.replace("{by}", by).replace("{index}", index).replace("{directives}", clause)
+            for by, index in indexes.items()
+        ]
         # The two scans are independent: each on a reading connection of its own.
-        parts = await asyncio.gather(
-            *(self._read(sql.replace("{directives}", clause), params, _count)
-              for sql in (by_directive, _NOW_BY_UNIT))
-        )  # fmt: skip
+        parts = await asyncio.gather(*(self._read(sql, params, _count) for sql in sqls))
         return [row for part in parts for row in part]
 
     async def report_attention(self, window: ReportWindow, limit: int) -> list[ReportTask]:
